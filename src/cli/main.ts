@@ -1,0 +1,32 @@
+import { Command, CommanderError } from 'commander';
+import { ClaraError } from '../core/errors';
+import { registerEncode } from './commands/encode';
+import { registerExportText } from './commands/exportText';
+import { registerImport } from './commands/import';
+import { registerPieces } from './commands/pieces';
+import { registerStart } from './commands/start';
+
+const program = new Command('clara')
+  .description('Clara Studio: catalog a MIDI library, encode it for an AWD-LSTM composer, and more')
+  .option('--data-dir <dir>', 'catalog and models folder (default: $CLARA_HOME, else the OS user-data folder)')
+  .showHelpAfterError()
+  .exitOverride();
+
+registerStart(program);
+registerImport(program);
+registerPieces(program);
+registerEncode(program);
+registerExportText(program);
+
+try {
+  await program.parseAsync(process.argv);
+} catch (err) {
+  if (err instanceof CommanderError) process.exitCode = err.exitCode;
+  else if (err instanceof ClaraError) {
+    process.stderr.write(`clara: ${err.message}\n`);
+    process.exitCode = 2;
+  } else {
+    process.stderr.write(`clara: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+    process.exitCode = 1;
+  }
+}

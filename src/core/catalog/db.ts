@@ -1,0 +1,49 @@
+import Database from 'better-sqlite3';
+import fs from 'node:fs';
+import path from 'node:path';
+import { ClaraError } from '../errors';
+import { MIGRATIONS } from './migrations';
+
+export type Db = Database.Database;
+
+/**
+ * Opens (creating if needed) the catalog at `file`, in WAL mode so readers (the studio UI) never
+ * wait for a writer (an import or a training run), and brings its schema up to date.
+ */
+export function openCatalogDb(file: string): Db {
+  if (file !== ':memory:') fs.mkdirSync(path.dirname(file), { recursive: true });
+  let db: Db;
+  try {
+    db = new Database(file);
+  } catch (err) {
+    throw new ClaraError(`cannot open the catalog (${err instanceof Error ? err.message : String(err)})`, 'catalog', file);
+  }
+  db.pragma('journal_mode = WAL');
+  db.pragma('synchronous = NORMAL');
+  db.pragma('foreign_keys = ON');
+  db.pragma('busy_timeout = 5000');
+  migrate(db, file);
+  return db;
+}
+
+export function schemaVersion(db: Db): number {
+  return db.pragma('user_version', { simple: true }) as number;
+}
+
+function migrate(db: Db, file: string): void {
+  const current = schemaVersion(db);
+  if (current > MIGRATIONS.length) {
+    throw new ClaraError(
+      `catalog schema version ${current} is newer than this Clara Studio understands (${MIGRATIONS.length}); update the app`,
+      'catalog-version',
+      file,
+    );
+  }
+  for (let v = current; v < MIGRATIONS.length; v++) {
+    // Each step commits with its version number, so a crash mid-upgrade leaves a consistent catalog.
+    db.transaction(() => {
+      db.exec(MIGRATIONS[v]!);
+      db.pragma(`user_version = ${v + 1}`);
+    })();
+  }
+}

@@ -1,0 +1,83 @@
+/**
+ * Schema migrations, in order; the catalog's `user_version` counts how many have run. Never edit a
+ * shipped entry: add a new one.
+ */
+export const MIGRATIONS: readonly string[] = [
+  /* 1: pieces, their tracks and notes, per-encoding facts, import history */ `
+  CREATE TABLE pieces (
+    id               INTEGER PRIMARY KEY,
+    hash             TEXT NOT NULL UNIQUE,          -- sha256 of the file's bytes: re-import is idempotent
+    path             TEXT NOT NULL,                 -- where it was last seen
+    file_name        TEXT NOT NULL,
+    composer         TEXT NOT NULL,
+    composer_source  TEXT NOT NULL CHECK (composer_source IN ('user', 'flag', 'metadata', 'folder', 'unknown')),
+    title            TEXT NOT NULL,
+    ensemble         TEXT NOT NULL CHECK (ensemble IN ('piano', 'solo+piano', 'solo', 'chamber')),
+    split            TEXT NOT NULL CHECK (split IN ('train', 'test')),
+    ppq              INTEGER NOT NULL,
+    note_count       INTEGER NOT NULL,
+    duration_beats   REAL NOT NULL,
+    duration_seconds REAL NOT NULL,
+    pedal            INTEGER NOT NULL,              -- 1 if sustain-pedal extension was applied to piano notes
+    warnings         TEXT NOT NULL DEFAULT '[]',    -- JSON array of strings
+    imported_at      TEXT NOT NULL,
+    updated_at       TEXT NOT NULL
+  );
+  CREATE INDEX pieces_composer ON pieces(composer);
+  CREATE INDEX pieces_split ON pieces(split);
+
+  CREATE TABLE tracks (
+    piece_id    INTEGER NOT NULL REFERENCES pieces(id) ON DELETE CASCADE,
+    idx         INTEGER NOT NULL,
+    name        TEXT NOT NULL,
+    channel     INTEGER NOT NULL,
+    program     INTEGER NOT NULL,
+    family      TEXT NOT NULL,
+    instrument  TEXT NOT NULL,
+    role        TEXT NOT NULL CHECK (role IN ('piano', 'solo', 'drums', 'empty')),
+    role_reason TEXT,
+    note_count  INTEGER NOT NULL,
+    PRIMARY KEY (piece_id, idx)
+  );
+
+  -- Notes in ticks (pitch, start, end, velocity, voice 0=p 1=v, track) as little-endian int32 rows,
+  -- so training and re-encoding with other options never need the original file again.
+  CREATE TABLE piece_notes (
+    piece_id INTEGER PRIMARY KEY REFERENCES pieces(id) ON DELETE CASCADE,
+    data     BLOB NOT NULL
+  );
+
+  -- Transpositions are derived, not stored: per piece, encoding and range, which of the 12 shifts
+  -- (bit s+6 for shift s in -6..+5) keep every note in range, and how long the encoding is.
+  CREATE TABLE piece_encodings (
+    piece_id    INTEGER NOT NULL REFERENCES pieces(id) ON DELETE CASCADE,
+    encoding    TEXT NOT NULL CHECK (encoding IN ('notewise', 'chordwise')),
+    sample_freq INTEGER NOT NULL,
+    range_low   INTEGER NOT NULL,
+    range_size  INTEGER NOT NULL,
+    solo_low    INTEGER NOT NULL,
+    shift_mask  INTEGER NOT NULL,
+    token_count INTEGER NOT NULL,
+    steps       INTEGER NOT NULL,
+    PRIMARY KEY (piece_id, encoding, sample_freq, range_low, range_size, solo_low)
+  );
+
+  CREATE TABLE imports (
+    id          INTEGER PRIMARY KEY,
+    started_at  TEXT NOT NULL,
+    finished_at TEXT,
+    sources     TEXT NOT NULL,                      -- JSON array of the paths asked for
+    imported    INTEGER NOT NULL DEFAULT 0,
+    unchanged   INTEGER NOT NULL DEFAULT 0,
+    moved       INTEGER NOT NULL DEFAULT 0,
+    failed      INTEGER NOT NULL DEFAULT 0,
+    status      TEXT NOT NULL DEFAULT 'running' CHECK (status IN ('running', 'done', 'cancelled', 'interrupted'))
+  );
+
+  CREATE TABLE import_failures (
+    import_id INTEGER NOT NULL REFERENCES imports(id) ON DELETE CASCADE,
+    path      TEXT NOT NULL,
+    error     TEXT NOT NULL
+  );
+  `,
+];

@@ -1,0 +1,37 @@
+import type { TickNote } from '../midi/types';
+import { decodeChordwise, encodeChordwise } from './chordwise';
+import { decodeNotewise, encodeNotewise, type DecodeReport } from './notewise';
+import type { EncodingName, EncodingOptions } from './options';
+import { quantize, type StepNote } from './steps';
+import { transpose } from './transpose';
+
+export * from './options';
+export * from './steps';
+export * from './transpose';
+export { encodeNotewise, decodeNotewise, notewiseVocabulary, DEFAULT_VELOCITY, type DecodeReport } from './notewise';
+export { encodeChordwise, decodeChordwise, REST_CAP, REST_LOOKBACK } from './chordwise';
+export { foldToKey, keyToPitch } from './range';
+
+export function encodeSteps(notes: readonly StepNote[], encoding: EncodingName, o: EncodingOptions, withSolo?: boolean): string[] {
+  return encoding === 'notewise' ? encodeNotewise(notes, o) : encodeChordwise(notes, o, withSolo);
+}
+
+export function decodeWords(words: readonly string[], encoding: EncodingName, o: EncodingOptions): DecodeReport {
+  return encoding === 'notewise' ? decodeNotewise(words, o) : decodeChordwise(words, o);
+}
+
+/** MIDI notes in ticks → words of one encoding, optionally transposed by `shift` semitones. */
+export function encodePiece(
+  piece: { notes: readonly TickNote[]; ppq: number },
+  encoding: EncodingName,
+  o: EncodingOptions,
+  shift = 0,
+): string[] {
+  const steps = transpose(quantize(piece.notes, piece.ppq, o), shift, o);
+  return encodeSteps(steps, encoding, o, piece.notes.some((n) => n.voice === 'v'));
+}
+
+/** Splits a text of words on any whitespace, as written by `clara encode` or Clara's own text files. */
+export function splitWords(text: string): string[] {
+  return text.split(/\s+/).filter((w) => w !== '');
+}
