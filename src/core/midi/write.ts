@@ -1,9 +1,7 @@
-import midiPkg from '@tonejs/midi';
 import { keyToPitch } from '../encoding/range';
 import type { EncodingOptions } from '../encoding/options';
 import type { StepNote } from '../encoding/steps';
-
-const { Midi } = midiPkg;
+import { encodeSmf, type SmfEvent } from './smf';
 
 export interface WriteOptions {
   /** Quarter notes per minute. */
@@ -13,38 +11,42 @@ export interface WriteOptions {
   name?: string;
 }
 
-/** @tonejs/midi always writes 480 ticks per quarter note; steps that do not divide it are rounded to the tick. */
-export const WRITE_PPQ = 480;
+/** Ticks per quarter note that make every step a whole number of ticks. */
+export function ppqFor(sampleFreq: number): number {
+  return 480 % sampleFreq === 0 ? 480 : sampleFreq * 40;
+}
 
 /**
- * Writes step notes as a type-1 Standard MIDI File: a conductor track with the tempo, the piano on
- * channel 1 (program 0) and, when present, the solo part on channel 2 with its own program.
+ * Writes step notes as a type-1 Standard MIDI File: a conductor track with tempo and 4/4, the piano
+ * on channel 1 (program 0) and, when present, the solo part on channel 2 with its own program.
  */
 export function writeMidi(notes: readonly StepNote[], o: EncodingOptions, opts: WriteOptions = {}): Uint8Array {
-  const midi = new Midi();
-  midi.header.setTempo(opts.tempo ?? 120);
-  if (opts.name) midi.header.name = opts.name;
-  const ticksPerStep = WRITE_PPQ / o.sampleFreq;
-  const tick = (step: number): number => Math.round(step * ticksPerStep);
-  const voices: Array<{ voice: 'p' | 'v'; program: number; channel: number; name: string }> = [
-    { voice: 'p', program: 0, channel: 0, name: 'Piano' },
-    { voice: 'v', program: opts.soloProgram ?? 40, channel: 1, name: 'Solo' },
+  const ppq = ppqFor(o.sampleFreq);
+  const ticksPerStep = ppq / o.sampleFreq;
+  const tracks: SmfEvent[][] = [
+    [
+      { tick: 0, type: 'trackName', text: opts.name ?? 'Clara Studio' },
+      { tick: 0, type: 'tempo', microsecondsPerBeat: Math.round(60_000_000 / (opts.tempo ?? 120)) },
+      { tick: 0, type: 'timeSignature', numerator: 4, denominator: 4 },
+    ],
+  ];
+  const voices = [
+    { voice: 'p' as const, program: 0, channel: 0, name: 'Piano' },
+    { voice: 'v' as const, program: opts.soloProgram ?? 40, channel: 1, name: 'Solo' },
   ];
   for (const v of voices) {
     const own = notes.filter((n) => n.voice === v.voice);
     if (own.length === 0 && v.voice === 'v') continue;
-    const track = midi.addTrack();
-    track.name = v.name;
-    track.channel = v.channel;
-    track.instrument.number = v.program;
+    const body: Array<SmfEvent & { order: number }> = [];
     for (const n of own) {
-      track.addNote({
-        midi: keyToPitch(n.key, o),
-        ticks: tick(n.start),
-        durationTicks: tick(n.start + n.dur) - tick(n.start),
-        velocity: Math.min(127, Math.max(1, n.velocity)) / 127,
-      });
+      const note = keyToPitch(n.key, o);
+      const velocity = Math.min(127, Math.max(1, Math.round(n.velocity)));
+      // Note-offs sort before note-ons on the same tick, so a re-struck key is not cut short.
+      body.push({ tick: n.start * ticksPerStep, order: 1, type: 'noteOn', channel: v.channel, note, velocity });
+      body.push({ tick: (n.start + n.dur) * ticksPerStep, order: 0, type: 'noteOff', channel: v.channel, note, velocity: 64 });
     }
+    body.sort((a, b) => a.tick - b.tick || a.order - b.order);
+    tracks.push([{ tick: 0, type: 'trackName', text: v.name }, { tick: 0, type: 'program', channel: v.channel, program: v.program }, ...body]);
   }
-  return midi.toArray();
+  return encodeSmf(ppq, tracks);
 }
