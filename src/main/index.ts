@@ -1,0 +1,93 @@
+import { app, BrowserWindow, Menu, shell } from 'electron';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Catalog } from '../core/catalog/catalog';
+import { demoCorpusDir } from '../core/corpus/demo';
+import { importPaths } from '../core/import/importer';
+import { defaultDataDir } from '../core/paths';
+import { StudioService } from '../core/studio/service';
+import { serveStudioIpc } from './ipc';
+import { applySessionSecurity, lockNavigation } from './security';
+import { loadWindowState, saveWindowState } from './windowState';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const dataDir = defaultDataDir();
+// One folder for the CLI, the served twin and the desktop app: the user's catalog is the same everywhere.
+app.setPath('userData', dataDir);
+
+if (!app.requestSingleInstanceLock()) app.quit();
+
+let win: BrowserWindow | null = null;
+
+function appUrl(): string {
+  return process.env.ELECTRON_RENDERER_URL ?? `file://${path.join(here, '../renderer/index.html')}`;
+}
+
+function isAppUrl(url: string): boolean {
+  const base = process.env.ELECTRON_RENDERER_URL ?? `file://${path.join(here, '../renderer/')}`;
+  return url.startsWith(base);
+}
+
+function createWindow(): void {
+  const state = loadWindowState(dataDir);
+  win = new BrowserWindow({
+    ...(state.x !== undefined && state.y !== undefined ? { x: state.x, y: state.y } : {}),
+    width: state.width,
+    height: state.height,
+    minWidth: 800,
+    minHeight: 560,
+    title: 'Clara Studio',
+    show: false,
+    webPreferences: {
+      preload: path.join(here, '../preload/index.cjs'),
+      contextIsolation: true,
+      sandbox: true,
+      nodeIntegration: false,
+      webSecurity: true,
+      spellcheck: false,
+    },
+  });
+  if (state.maximized) win.maximize();
+  lockNavigation(win, appUrl().replace(/index\.html$/, ''), (url) => void shell.openExternal(url));
+  win.once('ready-to-show', () => win?.show());
+  win.on('close', () => {
+    if (!win) return;
+    const b = win.getNormalBounds();
+    saveWindowState(dataDir, { x: b.x, y: b.y, width: b.width, height: b.height, maximized: win.isMaximized() });
+  });
+  void win.loadURL(appUrl());
+}
+
+app.on('second-instance', () => {
+  if (win) {
+    if (win.isMinimized()) win.restore();
+    win.focus();
+  }
+});
+
+app.whenReady().then(async () => {
+  const catalog = Catalog.open(dataDir);
+  if (catalog.countPieces().total === 0 && catalog.listImports(1).length === 0) {
+    await importPaths(catalog, [demoCorpusDir()]);
+  }
+  applySessionSecurity((await import('electron')).session.defaultSession);
+  serveStudioIpc(new StudioService(catalog, dataDir), isAppUrl);
+  Menu.setApplicationMenu(
+    Menu.buildFromTemplate([
+      ...(process.platform === 'darwin' ? [{ role: 'appMenu' as const }] : []),
+      { role: 'fileMenu' },
+      { role: 'editMenu' },
+      { role: 'viewMenu' },
+      { role: 'windowMenu' },
+    ]),
+  );
+  createWindow();
+  app.on('activate', () => {
+    if (BrowserWindow.getAllWindows().length === 0) createWindow();
+  });
+  app.on('will-quit', () => catalog.close());
+});
+
+app.on('window-all-closed', () => {
+  if (process.platform !== 'darwin') app.quit();
+});
