@@ -73,7 +73,9 @@ export function lstmTrain(x: tf.Tensor3D, w: LstmWeights, state: LstmState): Lst
   let finalState: LstmState | null = null;
 
   const op = tf.customGrad((...args: Array<tf.Tensor | ((save: tf.Tensor[]) => void)>) => {
-    const [xIn, wx, wh, b] = args as [tf.Tensor3D, tf.Tensor2D, tf.Tensor2D, tf.Tensor1D];
+    const [xIn, wx, wh, b, save] = args as [tf.Tensor3D, tf.Tensor2D, tf.Tensor2D, tf.Tensor1D, (ts: tf.Tensor[]) => void];
+    // Inputs the backward pass reads must be saved: the engine frees unsaved ones after the forward.
+    save([xIn, wx, wh]);
     const x2d = tf.reshape(xIn, [T * B, I]) as tf.Tensor2D;
     // Everything the backward pass reads, computed once and kept until it runs.
     const kept = tf.tidy(() => {
@@ -137,13 +139,14 @@ export function lstmTrain(x: tf.Tensor3D, w: LstmWeights, state: LstmState): Lst
       kept.f.dispose();
     };
 
-    const gradFunc = (dy: tf.Tensor): tf.Tensor[] => {
+    const gradFunc = (dy: tf.Tensor, saved: tf.Tensor[]): tf.Tensor[] => {
+      const [xSaved, wxSaved, whSaved] = saved as [tf.Tensor3D, tf.Tensor2D, tf.Tensor2D];
       try {
         const dOut = tf.unstack(dy) as tf.Tensor2D[];
         const ks = tf.unstack(kept.k) as tf.Tensor2D[];
         const ms = tf.unstack(kept.m) as tf.Tensor2D[];
         const fs = tf.unstack(kept.f) as tf.Tensor2D[];
-        const whT = tf.transpose(wh);
+        const whT = tf.transpose(whSaved);
         const dz: tf.Tensor2D[] = new Array(T);
         let dzNext: tf.Tensor2D | null = null;
         let dcNext: tf.Tensor2D | null = null;
@@ -157,8 +160,8 @@ export function lstmTrain(x: tf.Tensor3D, w: LstmWeights, state: LstmState): Lst
         }
         const dz2d = tf.concat(dz, 0) as tf.Tensor2D;
         // Explicit transposes: the wasm backend's matMul with transposeA/B set runs 10-30x slower.
-        const dx = tf.reshape(tf.matMul(dz2d, tf.transpose(wx)), [T, B, I]);
-        const dwx = tf.matMul(tf.transpose(x2d), dz2d);
+        const dx = tf.reshape(tf.matMul(dz2d, tf.transpose(wxSaved)), [T, B, I]);
+        const dwx = tf.matMul(tf.transpose(tf.reshape(xSaved, [T * B, I])), dz2d);
         const dwh = tf.matMul(tf.transpose(kept.hPrev2d), dz2d);
         const db = tf.sum(dz2d, 0);
         return [dx, dwx, dwh, db];

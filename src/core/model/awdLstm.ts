@@ -1,0 +1,159 @@
+import { embeddingDropout } from './embeddingDropout';
+import { lockedDropout } from './lockedDropout';
+import { lstmInfer, lstmTrain, type LstmState } from './lstm';
+import { layerSizes, type ModelConfig } from './presets';
+import * as tf from './tf';
+import { weightDrop } from './weightDrop';
+
+export interface LayerParams {
+  wx: tf.Variable<tf.Rank.R2>;
+  wh: tf.Variable<tf.Rank.R2>;
+  b: tf.Variable<tf.Rank.R1>;
+}
+
+/** Named parameters, in a stable order: what checkpoints store and the optimizer updates. */
+export type ParamMap = Map<string, tf.Variable>;
+
+export interface ForwardOut {
+  loss: tf.Scalar;
+  /** Cross-entropy alone, for reporting. */
+  ce: tf.Scalar;
+  correct: tf.Scalar;
+}
+
+/**
+ * The AWD-LSTM language model of Merity et al. (2017) as Clara used it: embedding (with embedding
+ * dropout), stacked LSTMs with weight-dropped recurrent matrices and locked dropout on inputs,
+ * between layers and on outputs, and a decoder tied to the embedding. Training adds activation (AR)
+ * and temporal activation (TAR) regularisation to the cross-entropy.
+ */
+export class AwdLstm {
+  readonly emb: tf.Variable<tf.Rank.R2>;
+  readonly decBias: tf.Variable<tf.Rank.R1>;
+  readonly layers: LayerParams[];
+
+  constructor(
+    readonly config: ModelConfig,
+    seed = 1,
+  ) {
+    const { vocabSize: V, embSize: E } = config;
+    this.emb = tf.variable(tf.randomUniform([V, E], -0.1, 0.1, 'float32', seed), true, 'emb') as tf.Variable<tf.Rank.R2>;
+    this.decBias = tf.variable(tf.zeros([V]), true, 'dec_b') as tf.Variable<tf.Rank.R1>;
+    this.layers = layerSizes(config).map(({ input, hidden }, l) => {
+      const k = 1 / Math.sqrt(hidden);
+      // Forget-gate bias 1 (gate order i, f, o, g): remember by default early in training.
+      const bias = tf.tidy(() => tf.concat([tf.zeros([hidden]), tf.ones([hidden]), tf.zeros([2 * hidden])]));
+      return {
+        wx: tf.variable(tf.randomUniform([input, 4 * hidden], -k, k, 'float32', seed * 100 + 2 * l + 1), true, `l${l}_wx`) as tf.Variable<tf.Rank.R2>,
+        wh: tf.variable(tf.randomUniform([hidden, 4 * hidden], -k, k, 'float32', seed * 100 + 2 * l + 2), true, `l${l}_wh`) as tf.Variable<tf.Rank.R2>,
+        b: tf.variable(bias, true, `l${l}_b`) as tf.Variable<tf.Rank.R1>,
+      };
+    });
+  }
+
+  params(): ParamMap {
+    const m: ParamMap = new Map([
+      ['emb', this.emb as tf.Variable],
+      ['dec_b', this.decBias as tf.Variable],
+    ]);
+    this.layers.forEach((l, i) => {
+      m.set(`l${i}_wx`, l.wx);
+      m.set(`l${i}_wh`, l.wh);
+      m.set(`l${i}_b`, l.b);
+    });
+    return m;
+  }
+
+  paramCount(): number {
+    let n = 0;
+    for (const v of this.params().values()) n += v.size;
+    return n;
+  }
+
+  zeroState(batch: number): LstmState[] {
+    return layerSizes(this.config).map(({ hidden }) => ({ h: tf.zeros([batch, hidden]) as tf.Tensor2D, c: tf.zeros([batch, hidden]) as tf.Tensor2D }));
+  }
+
+  private embed(tokens: tf.Tensor2D, emb: tf.Tensor2D): tf.Tensor3D {
+    // One-hot matmul, not tf.gather: gather's gradient needs UnsortedSegmentSum, which wasm lacks.
+    const [T, B] = tokens.shape;
+    const oneHot = tf.oneHot(tf.reshape(tokens, [T * B]) as tf.Tensor1D, this.config.vocabSize);
+    return tf.reshape(tf.matMul(oneHot, emb), [T, B, this.config.embSize]) as tf.Tensor3D;
+  }
+
+  private decode(out: tf.Tensor3D): tf.Tensor2D {
+    const [T, B, E] = out.shape;
+    return tf.add(tf.matMul(tf.reshape(out, [T * B, E]), tf.transpose(this.emb)), this.decBias) as tf.Tensor2D;
+  }
+
+  private scores(logits: tf.Tensor2D, targets: tf.Tensor2D): { ce: tf.Scalar; correct: tf.Scalar } {
+    const flat = tf.reshape(targets, [-1]) as tf.Tensor1D;
+    const logp = tf.logSoftmax(logits);
+    const ce = tf.neg(tf.mean(tf.sum(tf.mul(tf.oneHot(flat, this.config.vocabSize), logp), 1))) as tf.Scalar;
+    const correct = tf.sum(tf.cast(tf.equal(tf.argMax(logits, 1), flat), 'float32')) as tf.Scalar;
+    return { ce, correct };
+  }
+
+  /**
+   * Training forward pass: returns the regularised loss (differentiable in every variable) and the
+   * next hidden states (detached). `seed` varies the dropout masks from step to step.
+   */
+  forwardTrain(
+    tokens: tf.Tensor2D,
+    targets: tf.Tensor2D,
+    state: LstmState[],
+    seed: number,
+    reg: { alpha: number; beta: number },
+  ): ForwardOut & { state: LstmState[] } {
+    const c = this.config;
+    const next: LstmState[] = [];
+    let x = lockedDropout(this.embed(tokens, embeddingDropout(this.emb, c.dropoutEmb, true, seed)), c.dropoutInput, true, seed + 1);
+    let raw = x;
+    this.layers.forEach((l, i) => {
+      const wh = weightDrop(l.wh, c.weightDrop, true, seed + 10 + i);
+      const r = lstmTrain(x, { wx: l.wx, wh, b: l.b }, state[i]!);
+      next.push(r.state);
+      raw = r.output;
+      x = i < this.layers.length - 1 ? lockedDropout(r.output, c.dropoutHidden, true, seed + 20 + i) : r.output;
+    });
+    const dropped = lockedDropout(raw, c.dropoutOutput, true, seed + 30);
+    const { ce, correct } = this.scores(this.decode(dropped), targets);
+    let loss = ce;
+    if (reg.alpha > 0) loss = tf.add(loss, tf.mul(reg.alpha, tf.mean(tf.square(dropped)))) as tf.Scalar;
+    const T = raw.shape[0];
+    if (reg.beta > 0 && T > 1) {
+      const diff = tf.sub(tf.slice(raw, [1, 0, 0], [T - 1, -1, -1]), tf.slice(raw, [0, 0, 0], [T - 1, -1, -1]));
+      loss = tf.add(loss, tf.mul(reg.beta, tf.mean(tf.square(diff)))) as tf.Scalar;
+    }
+    return { loss, ce, correct, state: next };
+  }
+
+  /** Evaluation: no dropout, no gradient bookkeeping. */
+  forwardEval(tokens: tf.Tensor2D, targets: tf.Tensor2D, state: LstmState[]): { ce: tf.Scalar; correct: tf.Scalar; state: LstmState[] } {
+    const flat = tf.tidy(() => {
+      const { logits, state: next } = this.logits(tokens, state);
+      const { ce, correct } = this.scores(logits, targets);
+      return [ce, correct, ...next.flatMap((s) => [s.h, s.c])];
+    });
+    const [ce, correct, ...hc] = flat;
+    const next: LstmState[] = [];
+    for (let i = 0; i < hc.length; i += 2) next.push({ h: hc[i] as tf.Tensor2D, c: hc[i + 1] as tf.Tensor2D });
+    return { ce: ce as tf.Scalar, correct: correct as tf.Scalar, state: next };
+  }
+
+  /** Next-token logits for every position, without dropout: used by evaluation and generation. */
+  logits(tokens: tf.Tensor2D, state: LstmState[]): { logits: tf.Tensor2D; state: LstmState[] } {
+    let x = this.embed(tokens, this.emb);
+    const next: LstmState[] = [];
+    this.layers.forEach((l, i) => {
+      const r = lstmInfer(x, { wx: l.wx, wh: l.wh, b: l.b }, state[i]!);
+      next.push(r.state);
+      x = r.output;
+    });
+    return { logits: this.decode(x), state: next };
+  }
+
+  dispose(): void {
+    for (const v of this.params().values()) v.dispose();
+  }
+}
