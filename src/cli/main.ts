@@ -5,6 +5,15 @@ import { registerExportText } from './commands/exportText';
 import { registerImport } from './commands/import';
 import { registerPieces } from './commands/pieces';
 import { registerStart } from './commands/start';
+import { registerTrain } from './commands/train';
+
+// `clara … | head` closes the pipe early: that is not an error.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code === 'EPIPE') process.exit(0);
+    throw err;
+  });
+}
 
 const program = new Command('clara')
   .description('Clara Studio: catalog a MIDI library, encode it for an AWD-LSTM composer, and more')
@@ -17,6 +26,7 @@ registerImport(program);
 registerPieces(program);
 registerEncode(program);
 registerExportText(program);
+registerTrain(program);
 
 try {
   await program.parseAsync(process.argv);

@@ -6,6 +6,7 @@ import type { ParsedPiece, TickNote } from '../midi/types';
 import { catalogFile } from '../paths';
 import { openCatalogDb, type Db } from './db';
 import { packNotes, unpackNotes } from './notesBlob';
+import { Runs } from './runs';
 import type {
   ComposerSource,
   EncodingFacts,
@@ -88,10 +89,14 @@ const SUMMARY_SELECT = `
 
 /** The SQLite catalog of pieces, their notes and per-encoding facts, and the history of imports. */
 export class Catalog {
+  readonly runs: Runs;
+
   private constructor(
     readonly db: Db,
     readonly file: string,
-  ) {}
+  ) {
+    this.runs = new Runs(db);
+  }
 
   static open(dataDir: string): Catalog {
     return Catalog.openFile(catalogFile(dataDir));

@@ -80,4 +80,44 @@ export const MIGRATIONS: readonly string[] = [
     error     TEXT NOT NULL
   );
   `,
+  /* 2: training runs, their checkpoints and metrics */ `
+  CREATE TABLE runs (
+    id            TEXT PRIMARY KEY,
+    created_at    TEXT NOT NULL,
+    updated_at    TEXT NOT NULL,
+    encoding      TEXT NOT NULL CHECK (encoding IN ('notewise', 'chordwise')),
+    preset        TEXT NOT NULL,
+    config        TEXT NOT NULL,                   -- JSON: model, optimiser, encoding options, budget, data selection, vocabulary
+    status        TEXT NOT NULL CHECK (status IN ('running', 'paused', 'stopped', 'finished', 'failed', 'interrupted')),
+    end_reason    TEXT,
+    backend       TEXT,
+    step          INTEGER NOT NULL DEFAULT 0,
+    epoch         INTEGER NOT NULL DEFAULT 0,
+    best_val_loss REAL,
+    elapsed_s     REAL NOT NULL DEFAULT 0,
+    pid           INTEGER
+  );
+
+  CREATE TABLE checkpoints (
+    id         INTEGER PRIMARY KEY,
+    run_id     TEXT NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+    kind       TEXT NOT NULL CHECK (kind IN ('best', 'latest')),
+    step       INTEGER NOT NULL,
+    epoch      INTEGER NOT NULL,
+    val_loss   REAL,
+    train_loss REAL,
+    path       TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    UNIQUE (run_id, kind)
+  );
+
+  CREATE TABLE run_metrics (
+    run_id TEXT NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+    step   INTEGER NOT NULL,
+    kind   TEXT NOT NULL CHECK (kind IN ('train', 'eval')),
+    data   TEXT NOT NULL,
+    at     TEXT NOT NULL
+  );
+  CREATE INDEX run_metrics_run ON run_metrics(run_id, step);
+  `,
 ];

@@ -1,0 +1,455 @@
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Catalog } from '../catalog/catalog';
+import type { Ensemble } from '../midi/types';
+import { resolveEncodingOptions, type EncodingName, type EncodingOptions } from '../encoding/options';
+import { ClaraError, errorMessage } from '../errors';
+import { Adam } from '../model/adam';
+import { AwdLstm } from '../model/awdLstm';
+import { describeBackend, initBackend, type BackendChoice, type BackendReport } from '../model/backend';
+import { loadCheckpoint, saveCheckpoint } from '../model/checkpoint';
+import type { LstmState } from '../model/lstm';
+import { PRESETS, type ModelConfig, type OptimConfig, type Preset, type PresetName } from '../model/presets';
+import { evalWindow, trainStep, type Window } from '../model/trainStep';
+import { BpttBatches, type StreamCursor } from './batches';
+import { CorpusTokens, type Item } from './corpusTokens';
+import { shuffled } from './rng';
+import { learningRate } from './schedule';
+import { Vocab } from './vocab';
+
+export interface TrainOptions {
+  encoding: EncodingName;
+  encodingOptions?: Partial<EncodingOptions>;
+  preset: PresetName;
+  /** Any preset value changed for this run (sizes, dropouts, bptt, batch, lr…). */
+  overrides?: Partial<Preset>;
+  steps?: number;
+  hours?: number;
+  /** Stop at this clock time (ISO 8601), e.g. tomorrow 07:00: "until morning". */
+  until?: string;
+  composers?: string[];
+  ensembles?: Ensemble[];
+  seed?: number;
+  /** Validate (and save the latest checkpoint) every this many steps. */
+  evalEvery?: number;
+  /** Also save the latest checkpoint when this many seconds have passed since the last one. */
+  checkpointEverySec?: number;
+  /** Tokens of the test pieces used per validation (they are read in order, original key only). */
+  valTokens?: number;
+  /** Validations without improvement before stopping early; 0 never stops early. */
+  patience?: number;
+  backend?: BackendChoice | 'auto';
+}
+
+export interface RunConfig {
+  encoding: EncodingName;
+  encodingOptions: EncodingOptions;
+  preset: PresetName;
+  model: ModelConfig;
+  optim: OptimConfig;
+  budget: { steps: number | null; seconds: number | null };
+  composers: string[] | null;
+  ensembles: Ensemble[] | null;
+  seed: number;
+  evalEvery: number;
+  checkpointEverySec: number;
+  valTokens: number;
+  patience: number;
+  vocab: string[];
+}
+
+interface TrainerState {
+  step: number;
+  epoch: number;
+  cursors: StreamCursor[] | null;
+  bestValLoss: number | null;
+  evalsSinceBest: number;
+  elapsedS: number;
+  lastTrainLoss: number | null;
+}
+
+export type TrainEvent =
+  | {
+      type: 'start';
+      runId: string;
+      resumed: boolean;
+      fromStep: number;
+      backend: BackendReport;
+      backendText: string;
+      config: Omit<RunConfig, 'vocab'> & { vocabSize: number };
+      parameters: number;
+      trainItems: number;
+      trainPieces: number;
+      tokensPerEpoch: number;
+      valTokens: number;
+    }
+  | {
+      type: 'step';
+      runId: string;
+      step: number;
+      epoch: number;
+      loss: number;
+      ce: number;
+      accuracy: number;
+      lr: number;
+      gradNorm: number;
+      tokensPerSec: number;
+      elapsedS: number;
+      etaS: number | null;
+      progress: number;
+    }
+  | { type: 'eval'; runId: string; step: number; epoch: number; valLoss: number; valPerplexity: number; valAccuracy: number; best: boolean }
+  | { type: 'checkpoint'; runId: string; step: number; kind: 'best' | 'latest'; path: string; valLoss: number | null }
+  | { type: 'end'; runId: string; status: 'finished' | 'stopped' | 'failed'; reason: string; step: number; bestValLoss: number | null };
+
+export interface TrainHooks {
+  onEvent?: (e: TrainEvent) => void;
+  signal?: AbortSignal;
+}
+
+function newRunId(): string {
+  const d = new Date().toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
+  return `${d}-${crypto.randomBytes(2).toString('hex')}`;
+}
+
+function resolveConfig(catalog: Catalog, o: TrainOptions, corpus: (enc: EncodingOptions) => CorpusTokens): { config: RunConfig; items: Item[] } {
+  const preset = PRESETS[o.preset];
+  if (!preset) throw new ClaraError(`unknown preset "${o.preset}"`, 'bad-option', '--preset');
+  const p = { ...preset, ...(o.overrides ?? {}) };
+  const encodingOptions = resolveEncodingOptions(o.encodingOptions);
+  const tokens = corpus(encodingOptions);
+  const pieces = catalog.listPieces({}).filter(
+    (x) => (!o.composers?.length || o.composers.includes(x.composer)) && (!o.ensembles?.length || o.ensembles.includes(x.ensemble)),
+  );
+  const train = pieces.filter((x) => x.split === 'train');
+  const test = pieces.filter((x) => x.split === 'test');
+  if (train.length === 0) throw new ClaraError('no training pieces match the selection; import music or widen --composers', 'no-data', 'corpus');
+  if (test.length === 0) throw new ClaraError('no test pieces match the selection: validation needs at least one held-out piece', 'no-data', 'corpus');
+  const items: Item[] = train.flatMap((x) => tokens.validShifts(x.id).map((shift) => ({ pieceId: x.id, shift })));
+  const withSolo = pieces.some((x) => tokens.hasSolo(x.id));
+  let vocab: Vocab;
+  if (o.encoding === 'chordwise') {
+    const counts = new Map<string, number>();
+    for (const it of items) for (const w of tokens.words(it)) counts.set(w, (counts.get(w) ?? 0) + 1);
+    vocab = Vocab.fromCounts(counts);
+  } else vocab = Vocab.notewise(encodingOptions, withSolo);
+  const seconds = o.until ? (Date.parse(o.until) - Date.now()) / 1000 : o.hours !== undefined ? o.hours * 3600 : null;
+  if (o.until && !(seconds! > 0)) throw new ClaraError(`"${o.until}" is not a time in the future`, 'bad-option', '--until');
+  const steps = o.steps ?? (seconds === null ? 2000 : null);
+  const model: ModelConfig = {
+    vocabSize: vocab.size,
+    embSize: p.embSize,
+    hiddenSize: p.hiddenSize,
+    layers: p.layers,
+    dropoutEmb: p.dropoutEmb,
+    dropoutInput: p.dropoutInput,
+    dropoutHidden: p.dropoutHidden,
+    dropoutOutput: p.dropoutOutput,
+    weightDrop: p.weightDrop,
+  };
+  const optim: OptimConfig = {
+    bptt: p.bptt,
+    batchSize: p.batchSize,
+    lr: p.lr,
+    beta1: p.beta1,
+    beta2: p.beta2,
+    weightDecay: p.weightDecay,
+    clip: p.clip,
+    alpha: p.alpha,
+    beta: p.beta,
+    schedule: p.schedule,
+  };
+  return {
+    items,
+    config: {
+      encoding: o.encoding,
+      encodingOptions,
+      preset: o.preset,
+      model,
+      optim,
+      budget: { steps, seconds },
+      composers: o.composers?.length ? o.composers : null,
+      ensembles: o.ensembles?.length ? o.ensembles : null,
+      seed: o.seed ?? 1,
+      evalEvery: o.evalEvery ?? 200,
+      checkpointEverySec: o.checkpointEverySec ?? 300,
+      valTokens: o.valTokens ?? 20_000,
+      patience: o.patience ?? 8,
+      vocab: [...vocab.words],
+    },
+  };
+}
+
+function selectItems(catalog: Catalog, c: RunConfig, tokens: CorpusTokens, split: 'train' | 'test'): Item[] {
+  return catalog
+    .listPieces({ split })
+    .filter((x) => (!c.composers || c.composers.includes(x.composer)) && (!c.ensembles || c.ensembles.includes(x.ensemble)))
+    .flatMap((x) => (split === 'train' ? tokens.validShifts(x.id).map((shift) => ({ pieceId: x.id, shift })) : [{ pieceId: x.id, shift: 0 }]));
+}
+
+/** Validation windows: the test pieces in their original key, one after another, cut into B rows. */
+function validationWindows(items: Item[], tokens: CorpusTokens, vocab: Vocab, c: RunConfig): Window[] {
+  const parts: Int32Array[] = [];
+  let total = 0;
+  for (const it of items) {
+    if (total >= c.valTokens) break;
+    const ids = tokens.ids(it, vocab);
+    parts.push(ids, Int32Array.of(vocab.eos));
+    total += ids.length + 1;
+  }
+  const all = new Int32Array(Math.min(total, c.valTokens + 1));
+  let at = 0;
+  for (const p of parts) {
+    const take = Math.min(p.length, all.length - at);
+    all.set(p.subarray(0, take), at);
+    at += take;
+    if (at >= all.length) break;
+  }
+  const T = c.optim.bptt;
+  const B = Math.max(1, Math.min(c.optim.batchSize, Math.floor((all.length - 1) / T)));
+  const rowLen = Math.floor((all.length - 1) / B);
+  const windows: Window[] = [];
+  for (let start = 0; start + 1 < rowLen; start += T) {
+    const len = Math.min(T, rowLen - 1 - start);
+    if (len <= 0) break;
+    const inputs = new Int32Array(len * B);
+    const targets = new Int32Array(len * B);
+    for (let b = 0; b < B; b++)
+      for (let t = 0; t < len; t++) {
+        inputs[t * B + b] = all[b * rowLen + start + t]!;
+        targets[t * B + b] = all[b * rowLen + start + t + 1]!;
+      }
+    windows.push({ inputs, targets, T: len, B });
+  }
+  return windows;
+}
+
+function disposeState(s: LstmState[]): void {
+  for (const x of s) {
+    x.h.dispose();
+    x.c.dispose();
+  }
+}
+
+function evaluate(model: AwdLstm, windows: Window[]): { loss: number; accuracy: number } {
+  if (windows.length === 0) return { loss: Number.NaN, accuracy: 0 };
+  let state = model.zeroState(windows[0]!.B);
+  let ce = 0;
+  let correct = 0;
+  let count = 0;
+  for (const w of windows) {
+    const r = evalWindow(model, w, state);
+    state = r.state;
+    ce += r.ceSum;
+    correct += r.correct;
+    count += r.count;
+  }
+  disposeState(state);
+  return { loss: ce / count, accuracy: correct / count };
+}
+
+/**
+ * Trains an AWD-LSTM on the catalog, or resumes a run from its latest checkpoint. Reports progress
+ * as events, validates on the test pieces, keeps the best and the latest checkpoint (written
+ * atomically and recorded in the catalog), and stops at its budget, on early stopping, or when
+ * the signal aborts (saving first).
+ */
+export async function train(catalog: Catalog, dataDir: string, what: TrainOptions | { resume: string; backend?: BackendChoice | 'auto' }, hooks: TrainHooks = {}): Promise<{ runId: string; status: string }> {
+  const emit = hooks.onEvent ?? (() => undefined);
+  const backend = await initBackend(what.backend ?? 'auto');
+  const runs = catalog.runs;
+  let config: RunConfig;
+  let runId: string;
+  let model: AwdLstm;
+  let opt: Adam;
+  let st: TrainerState;
+  let resumed = false;
+  const corpusFor = (o: EncodingOptions, enc: EncodingName) => new CorpusTokens(catalog, enc, o);
+
+  if ('resume' in what) {
+    const run = runs.get(what.resume);
+    if (run.status === 'running') throw new ClaraError(`run ${run.id} is still running (process ${run.pid})`, 'busy', 'run');
+    if (run.status === 'finished') throw new ClaraError(`run ${run.id} already finished (${run.endReason ?? 'budget reached'})`, 'finished', 'run');
+    config = run.config as RunConfig;
+    runId = run.id;
+    const latest = runs.checkpoints(runId).find((c) => c.kind === 'latest');
+    const made = (m: AwdLstm) => new Adam(m.params(), config.optim.beta1, config.optim.beta2, config.optim.weightDecay);
+    if (latest && fs.existsSync(latest.path)) {
+      const loaded = loadCheckpoint(latest.path, { makeOptimizer: made });
+      model = loaded.model;
+      opt = loaded.optimizer ?? made(model);
+      st = loaded.meta.trainer as TrainerState;
+    } else {
+      model = new AwdLstm(config.model, config.seed);
+      opt = made(model);
+      st = { step: 0, epoch: 0, cursors: null, bestValLoss: null, evalsSinceBest: 0, elapsedS: 0, lastTrainLoss: null };
+    }
+    runs.truncateMetrics(runId, st.step);
+    runs.update(runId, { status: 'running', endReason: null, pid: process.pid, backend: backend.chosen, step: st.step, epoch: st.epoch });
+    resumed = true;
+  } else {
+    const resolved = resolveConfig(catalog, what, (o) => corpusFor(o, what.encoding));
+    config = resolved.config;
+    runId = newRunId();
+    model = new AwdLstm(config.model, config.seed);
+    opt = new Adam(model.params(), config.optim.beta1, config.optim.beta2, config.optim.weightDecay);
+    st = { step: 0, epoch: 0, cursors: null, bestValLoss: null, evalsSinceBest: 0, elapsedS: 0, lastTrainLoss: null };
+    runs.create({ id: runId, encoding: config.encoding, preset: config.preset, config, backend: backend.chosen });
+  }
+
+  const runDir = path.join(dataDir, 'runs', runId);
+  fs.mkdirSync(runDir, { recursive: true });
+  const vocab = new Vocab(config.vocab);
+  const tokens = corpusFor(config.encodingOptions, config.encoding);
+  const trainItems = selectItems(catalog, config, tokens, 'train');
+  const valWindows = validationWindows(selectItems(catalog, config, tokens, 'test'), tokens, vocab, config);
+  const tokensPerEpoch = trainItems.reduce((s, it) => s + (catalog.encodingFor(it.pieceId, config.encoding, config.encodingOptions)?.tokenCount ?? 0) + 1, 0);
+  const { bptt: T, batchSize: B } = config.optim;
+  const { vocab: _vocab, ...configShown } = config;
+  emit({
+    type: 'start',
+    runId,
+    resumed,
+    fromStep: st.step,
+    backend,
+    backendText: describeBackend(backend),
+    config: { ...configShown, vocabSize: vocab.size },
+    parameters: model.paramCount(),
+    trainItems: trainItems.length,
+    trainPieces: new Set(trainItems.map((i) => i.pieceId)).size,
+    tokensPerEpoch,
+    valTokens: valWindows.reduce((s, w) => s + w.T * w.B, 0),
+  });
+
+  const budget = config.budget;
+  const progressOf = (): number =>
+    budget.steps !== null ? st.step / budget.steps : budget.seconds !== null ? st.elapsedS / budget.seconds : 0;
+  let lastSave = Date.now();
+  const writeCheckpoint = (kind: 'best' | 'latest', valLoss: number | null): void => {
+    const dir = path.join(runDir, `${kind}-${String(st.step).padStart(8, '0')}`);
+    saveCheckpoint(dir, model, kind === 'latest' ? opt : null, {
+      encoding: config.encoding,
+      encodingOptions: config.encodingOptions,
+      vocab: config.vocab,
+      trainer: { ...st, cursors: batches?.position() ?? null },
+    });
+    const replaced = runs.putCheckpoint({ runId, kind, step: st.step, epoch: st.epoch, valLoss, trainLoss: st.lastTrainLoss, path: dir });
+    if (replaced && !runs.pathInUse(replaced)) fs.rmSync(replaced, { recursive: true, force: true });
+    runs.update(runId, { step: st.step, epoch: st.epoch, elapsedS: st.elapsedS, bestValLoss: st.bestValLoss });
+    emit({ type: 'checkpoint', runId, step: st.step, kind, path: dir, valLoss });
+    if (kind === 'latest') lastSave = Date.now();
+  };
+
+  let batches: BpttBatches | null = null;
+  const newEpochBatches = (cursors: StreamCursor[] | null): BpttBatches =>
+    new BpttBatches(shuffled(trainItems, config.seed * 7919 + st.epoch), B, T, (it) => tokens.ids(it, vocab), vocab.eos, cursors ?? undefined);
+  batches = newEpochBatches(st.cursors);
+  let state = model.zeroState(B);
+  let status: 'finished' | 'stopped' | 'failed' = 'finished';
+  let reason = '';
+  let windowTokens = 0;
+  let windowStart = performance.now();
+  const sessionStart = performance.now();
+  const elapsedAtStart = st.elapsedS;
+
+  try {
+    for (;;) {
+      if (hooks.signal?.aborted) {
+        status = 'stopped';
+        reason = 'stopped by the user';
+        break;
+      }
+      if (budget.steps !== null && st.step >= budget.steps) {
+        reason = `reached ${budget.steps} steps`;
+        break;
+      }
+      if (budget.seconds !== null && st.elapsedS >= budget.seconds) {
+        reason = `reached the time budget (${(budget.seconds / 3600).toFixed(2)} h)`;
+        break;
+      }
+      let w = batches.next();
+      if (!w) {
+        st.epoch++;
+        batches = newEpochBatches(null);
+        disposeState(state);
+        state = model.zeroState(B);
+        w = batches.next();
+        if (!w) throw new ClaraError(`the training set is too small for ${B} streams of ${T} tokens; lower --batch or --bptt`, 'no-data', 'corpus');
+      }
+      const lr = learningRate(config.optim.schedule, config.optim.lr, progressOf());
+      const r = trainStep(model, opt, w, state, config.seed * 1_000_003 + st.step * 97, lr, config.optim);
+      state = r.state;
+      st.step++;
+      st.lastTrainLoss = r.ce;
+      st.elapsedS = elapsedAtStart + (performance.now() - sessionStart) / 1000;
+      windowTokens += w.T * w.B;
+      const now = performance.now();
+      const tokensPerSec = (windowTokens / (now - windowStart)) * 1000;
+      const stepsPerSec = tokensPerSec / (w.T * w.B);
+      const etaS =
+        budget.steps !== null ? (budget.steps - st.step) / stepsPerSec : budget.seconds !== null ? Math.max(0, budget.seconds - st.elapsedS) : null;
+      const stepEvent = {
+        type: 'step' as const,
+        runId,
+        step: st.step,
+        epoch: st.epoch,
+        loss: r.loss,
+        ce: r.ce,
+        accuracy: r.accuracy,
+        lr,
+        gradNorm: r.gradNorm,
+        tokensPerSec,
+        elapsedS: st.elapsedS,
+        etaS,
+        progress: Math.min(1, progressOf()),
+      };
+      emit(stepEvent);
+      if (st.step % 10 === 0) runs.addMetric(runId, st.step, 'train', { loss: r.ce, accuracy: r.accuracy, lr, tokensPerSec, elapsedS: st.elapsedS });
+      if (now - windowStart > 30_000) {
+        windowTokens = 0;
+        windowStart = now;
+      }
+      const atBudget = (budget.steps !== null && st.step >= budget.steps) || (budget.seconds !== null && st.elapsedS >= budget.seconds);
+      if (st.step % config.evalEvery === 0 || atBudget) {
+        const ev = evaluate(model, valWindows);
+        const best = st.bestValLoss === null || ev.loss < st.bestValLoss;
+        if (best) {
+          st.bestValLoss = ev.loss;
+          st.evalsSinceBest = 0;
+        } else st.evalsSinceBest++;
+        emit({ type: 'eval', runId, step: st.step, epoch: st.epoch, valLoss: ev.loss, valPerplexity: Math.exp(ev.loss), valAccuracy: ev.accuracy, best });
+        runs.addMetric(runId, st.step, 'eval', { valLoss: ev.loss, valPerplexity: Math.exp(ev.loss), valAccuracy: ev.accuracy });
+        if (best) writeCheckpoint('best', ev.loss);
+        writeCheckpoint('latest', ev.loss);
+        if (config.patience > 0 && st.evalsSinceBest >= config.patience) {
+          reason = `early stopping: validation loss has not improved for ${config.patience} validations`;
+          break;
+        }
+      } else if (Date.now() - lastSave > config.checkpointEverySec * 1000) {
+        writeCheckpoint('latest', null);
+      }
+      // Let signals and the event loop in between steps.
+      await new Promise<void>((resolve) => setImmediate(resolve));
+    }
+    if (status === 'stopped') writeCheckpoint('latest', null);
+  } catch (err) {
+    status = 'failed';
+    reason = errorMessage(err);
+  } finally {
+    disposeState(state);
+  }
+  runs.update(runId, {
+    status: status === 'stopped' ? 'stopped' : status,
+    endReason: reason,
+    step: st.step,
+    epoch: st.epoch,
+    elapsedS: st.elapsedS,
+    bestValLoss: st.bestValLoss,
+    pid: null,
+  });
+  emit({ type: 'end', runId, status, reason, step: st.step, bestValLoss: st.bestValLoss });
+  model.dispose();
+  opt.dispose();
+  return { runId, status };
+}
