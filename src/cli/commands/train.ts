@@ -1,7 +1,10 @@
 import type { Command } from 'commander';
 import { parseEncodingName, resolveEncodingOptions } from '../../core/encoding';
 import { ClaraError } from '../../core/errors';
-import { parseBackendChoice } from '../../core/model/backend';
+import { initBackend, parseBackendChoice } from '../../core/model/backend';
+import { loadCheckpoint } from '../../core/model/checkpoint';
+import { exportTfjs } from '../../core/model/exportTfjs';
+import { resolveCheckpoint } from '../../core/train/checkpointRef';
 import { parsePresetName, type Preset } from '../../core/model/presets';
 import { train, type TrainEvent } from '../../core/train/trainer';
 import { dataDirOf, withCatalog } from '../context';
@@ -83,6 +86,29 @@ function printer(json: boolean): (e: TrainEvent) => void {
 }
 
 export function registerTrain(program: Command): void {
+  program
+    .command('export-model')
+    .description('write a checkpoint as a plain TensorFlow.js LayersModel (model.json + weights.bin) with its vocabulary')
+    .argument('<checkpoint>', 'checkpoint id, latest, best, or RUN:latest|best')
+    .requiredOption('--out <dir>', 'folder to write into')
+    .action(async (ref: string, f: { out: string }, cmd: Command) => {
+      await initBackend('auto');
+      await withCatalog(cmd, async (catalog) => {
+        const cp = resolveCheckpoint(catalog, ref);
+        const { model, meta } = loadCheckpoint(cp.path);
+        const files = await exportTfjs(model, f.out, {
+          encoding: meta.encoding,
+          encodingOptions: meta.encodingOptions,
+          vocab: meta.vocab,
+          run: cp.runId,
+          step: cp.step,
+          valLoss: cp.valLoss,
+        });
+        model.dispose();
+        console.log(`Wrote ${files.join(', ')} (run ${cp.runId}, step ${cp.step}).`);
+      });
+    });
+
   program
     .command('train')
     .description('train an AWD-LSTM on the catalog (or resume a run); Ctrl-C saves and stops')
