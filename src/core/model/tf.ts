@@ -8,3 +8,9 @@
 import '@tensorflow/tfjs-layers';
 
 export * from '@tensorflow/tfjs-core';
+
+import { enableProdMode } from '@tensorflow/tfjs-core';
+
+// Production mode: no per-op NaN checks, and no console banner from the cpu backend telling the user
+// to install tfjs-node; the backend report (backend.ts) says which backend runs and why, once.
+enableProdMode();
