@@ -30,6 +30,21 @@ describe('BPTT batches', () => {
     expect(n).toBe(5);
   });
 
+  it('balances streams by length when lengths are known, so less of the epoch is dropped', () => {
+    const skewed = [20, 1, 20, 1, 20, 1];
+    const skewedItems: Item[] = skewed.map((_, k) => ({ pieceId: k, shift: 0 }));
+    const toks = (it: Item) => Int32Array.from({ length: skewed[it.pieceId]! }, (_, i) => i);
+    const count = (b: BpttBatches) => {
+      let n = 0;
+      while (b.next()) n++;
+      return n;
+    };
+    // Round-robin puts all three long pieces in one stream: the other ends after 6 tokens.
+    expect(count(new BpttBatches(skewedItems, 2, 4, toks, EOS))).toBe(1);
+    // By length the streams get 44 and 25 tokens: six windows instead of one.
+    expect(count(new BpttBatches(skewedItems, 2, 4, toks, EOS, undefined, (it) => skewed[it.pieceId]!))).toBeGreaterThanOrEqual(5);
+  });
+
   it('resumes exactly from saved cursors', () => {
     const a = new BpttBatches(items, 2, 3, tokensOf, EOS);
     a.next();

@@ -10,7 +10,9 @@ export interface StreamCursor {
 
 /**
  * Truncated-BPTT batches streamed from items (a piece in one transposition) without materialising
- * the corpus: the epoch's items are dealt round-robin to B parallel streams, each stream reads its
+ * the corpus: the epoch's items, in their shuffled order, are dealt to B parallel streams, each to
+ * the stream with the fewest tokens so far when lengths are known (so streams end together and little
+ * of the epoch is dropped), round-robin otherwise. Each stream reads its
  * pieces one after another (separated by <eos>) and yields T tokens per window, so the LSTM's
  * state carries on from one window to the next in every stream. The epoch ends when the first
  * stream runs dry. Cursors are small and exact, so a checkpoint resumes mid-epoch.
@@ -27,8 +29,18 @@ export class BpttBatches {
     private readonly tokensOf: (item: Item) => Int32Array,
     private readonly eos: number,
     cursors?: StreamCursor[],
+    lengthOf?: (item: Item) => number,
   ) {
-    this.lists = Array.from({ length: B }, (_, j) => items.filter((_, k) => k % B === j));
+    this.lists = Array.from({ length: B }, () => [] as Item[]);
+    if (lengthOf) {
+      const filled = new Array<number>(B).fill(0);
+      for (const it of items) {
+        let j = 0;
+        for (let k = 1; k < B; k++) if (filled[k]! < filled[j]!) j = k;
+        this.lists[j]!.push(it);
+        filled[j]! += lengthOf(it) + 1;
+      }
+    } else items.forEach((it, k) => this.lists[k % B]!.push(it));
     this.cursors = cursors ? cursors.map((c) => ({ ...c })) : Array.from({ length: B }, () => ({ item: 0, offset: 0 }));
     this.current = new Array(B).fill(null);
   }

@@ -304,9 +304,20 @@ export async function train(catalog: Catalog, dataDir: string, what: TrainOption
   const tokens = corpusFor(config.encodingOptions, config.encoding);
   const trainItems = selectItems(catalog, config, tokens, 'train');
   const valWindows = validationWindows(selectItems(catalog, config, tokens, 'test'), tokens, vocab, config);
-  const tokensPerEpoch = trainItems.reduce((s, it) => s + (catalog.encodingFor(it.pieceId, config.encoding, config.encodingOptions)?.tokenCount ?? 0) + 1, 0);
   const { bptt: T, batchSize: B } = config.optim;
+  // Piece lengths (the same in every key) balance the streams; the catalog knows them for the
+  // encodings made at import, others are counted once here.
+  const lengths = new Map<number, number>();
+  const lengthOf = (it: Item): number => {
+    let n = lengths.get(it.pieceId);
+    if (n === undefined) {
+      n = catalog.encodingFor(it.pieceId, config.encoding, config.encodingOptions)?.tokenCount ?? tokens.words({ pieceId: it.pieceId, shift: 0 }).length;
+      lengths.set(it.pieceId, n);
+    }
+    return n;
+  };
   const { vocab: _vocab, ...configShown } = config;
+  const tokensPerEpoch = trainItems.reduce((s, it) => s + lengthOf(it) + 1, 0);
   emit({
     type: 'start',
     runId,
@@ -343,7 +354,7 @@ export async function train(catalog: Catalog, dataDir: string, what: TrainOption
 
   let batches: BpttBatches | null = null;
   const newEpochBatches = (cursors: StreamCursor[] | null): BpttBatches =>
-    new BpttBatches(shuffled(trainItems, config.seed * 7919 + st.epoch), B, T, (it) => tokens.ids(it, vocab), vocab.eos, cursors ?? undefined);
+    new BpttBatches(shuffled(trainItems, config.seed * 7919 + st.epoch), B, T, (it) => tokens.ids(it, vocab), vocab.eos, cursors ?? undefined, lengthOf);
   batches = newEpochBatches(st.cursors);
   let state = model.zeroState(B);
   let status: 'finished' | 'stopped' | 'failed' = 'finished';
