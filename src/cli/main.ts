@@ -2,6 +2,7 @@ import { Command, CommanderError } from 'commander';
 import { ClaraError } from '../core/errors';
 import { registerEncode } from './commands/encode';
 import { registerExportText } from './commands/exportText';
+import { registerGenerate } from './commands/generate';
 import { registerImport } from './commands/import';
 import { registerPieces } from './commands/pieces';
 import { registerStart } from './commands/start';
@@ -27,6 +28,7 @@ registerPieces(program);
 registerEncode(program);
 registerExportText(program);
 registerTrain(program);
+registerGenerate(program);
 
 try {
   await program.parseAsync(process.argv);

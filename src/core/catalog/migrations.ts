@@ -120,4 +120,26 @@ export const MIGRATIONS: readonly string[] = [
   );
   CREATE INDEX run_metrics_run ON run_metrics(run_id, step);
   `,
+  /* 3: generated samples */ `
+  CREATE TABLE samples (
+    id              INTEGER PRIMARY KEY,
+    created_at      TEXT NOT NULL,
+    run_id          TEXT,
+    checkpoint_path TEXT NOT NULL,
+    checkpoint_step INTEGER,
+    encoding        TEXT NOT NULL CHECK (encoding IN ('notewise', 'chordwise')),
+    prompt          TEXT NOT NULL,                 -- JSON: {kind: none|piece|file, pieceId?, path?, words}
+    options         TEXT NOT NULL,                 -- JSON: sampling and length
+    seed            INTEGER NOT NULL,
+    batch_index     INTEGER NOT NULL,
+    file            TEXT NOT NULL,
+    duration_s      REAL NOT NULL,
+    tokens          INTEGER NOT NULL,
+    note_count      INTEGER NOT NULL,
+    title           TEXT NOT NULL,
+    starred         INTEGER NOT NULL DEFAULT 0,
+    note            TEXT NOT NULL DEFAULT ''
+  );
+  CREATE INDEX samples_created ON samples(created_at);
+  `,
 ];

@@ -1,0 +1,135 @@
+import { decodeWords, type EncodingName, type EncodingOptions, type StepNote } from '../encoding';
+import { ClaraError } from '../errors';
+import { writeMidi } from '../midi/write';
+import type { AwdLstm } from '../model/awdLstm';
+import type { LstmState } from '../model/lstm';
+import * as tf from '../model/tf';
+import { tidyKeep } from '../model/tidy';
+import { mulberry32 } from '../train/rng';
+import { EOS, Vocab } from '../train/vocab';
+import { NotewiseGrammar } from './grammar';
+import { checkSampling, sampleIndex, type SamplingOptions } from './sampler';
+
+export interface GenerateRequest {
+  /** How many samples, generated together as one batch. */
+  count: number;
+  /** Stop after this many generated words, or this many seconds of music (at `tempo`), whichever is given. */
+  tokens?: number;
+  seconds?: number;
+  sampling: SamplingOptions;
+  seed: number;
+  /** Words the samples continue from (already in the model's encoding); none starts a new piece. */
+  prompt?: string[];
+  tempo?: number;
+  soloProgram?: number;
+}
+
+export interface GeneratedSample {
+  index: number;
+  words: string[];
+  notes: StepNote[];
+  midi: Uint8Array;
+  seconds: number;
+  tokens: number;
+}
+
+function disposeState(s: LstmState[]): void {
+  for (const x of s) {
+    x.h.dispose();
+    x.c.dispose();
+  }
+}
+
+/**
+ * Samples new music word by word from a model, all `count` samples in one batch, each with its own
+ * seeded random stream (same checkpoint, prompt, options and seed give byte-identical MIDI). Notewise
+ * output obeys the grammar: an end only for a sounding note, and every note closed at the end.
+ */
+export function generate(
+  model: AwdLstm,
+  vocab: Vocab,
+  encoding: EncodingName,
+  options: EncodingOptions,
+  req: GenerateRequest,
+  onProgress?: (done: number, total: number) => void,
+): GeneratedSample[] {
+  checkSampling(req.sampling);
+  if (!(req.count >= 1 && req.count <= 256)) throw new ClaraError('must be from 1 to 256', 'bad-option', 'count');
+  if (req.tokens === undefined && req.seconds === undefined) throw new ClaraError('give a length in words or in seconds', 'bad-option', 'length');
+  const tempo = req.tempo ?? 120;
+  const secondsPerStep = 60 / tempo / options.sampleFreq;
+  const maxTokens = req.tokens ?? Math.ceil((req.seconds! / secondsPerStep) * 4) + 200;
+  const targetSteps = req.seconds !== undefined ? Math.round(req.seconds / secondsPerStep) : Number.POSITIVE_INFINITY;
+  const B = req.count;
+  const prompt = req.prompt?.length ? req.prompt : [EOS];
+  const promptIds = vocab.ids(prompt);
+
+  const grammars = Array.from({ length: B }, () => (encoding === 'notewise' ? new NotewiseGrammar(vocab) : null));
+  for (const g of grammars) for (const id of promptIds) g?.push(id);
+  const startSteps = grammars[0]?.steps ?? 0;
+  const rands = Array.from({ length: B }, (_, b) => mulberry32((req.seed >>> 0) * 2654435761 + b * 40503 + 1));
+  const out: number[][] = Array.from({ length: B }, () => []);
+  const done = new Array<boolean>(B).fill(false);
+  const allowedFor = (b: number) => (i: number) => {
+    if (i < 3) return false; // <pad> <unk> <eos>
+    const g = grammars[b];
+    return g ? g.allowed(i) : true;
+  };
+
+  // Warm the state on the prompt, all of it at once.
+  let state = model.zeroState(B);
+  const first = tidyKeep(() => {
+    const tokens = tf.tensor2d(Array.from(promptIds, (id) => Array(B).fill(id) as number[]), [promptIds.length, B], 'int32');
+    const r = model.logits(tokens, state);
+    const last = tf.slice(r.logits, [(promptIds.length - 1) * B, 0], [B, -1]);
+    return { last, state: r.state };
+  });
+  disposeState(state);
+  state = first.state;
+  let logits = first.last.dataSync() as Float32Array;
+  first.last.dispose();
+  const V = vocab.size;
+
+  for (let n = 0; n < maxTokens; n++) {
+    const next = new Int32Array(B);
+    for (let b = 0; b < B; b++) {
+      if (done[b]) {
+        next[b] = vocab.eos;
+        continue;
+      }
+      const row = logits.subarray(b * V, (b + 1) * V);
+      const id = sampleIndex(row, req.sampling, rands[b]!, allowedFor(b));
+      next[b] = id;
+      out[b]!.push(id);
+      grammars[b]?.push(id);
+      const steps = grammars[b] ? grammars[b]!.steps - startSteps : out[b]!.length;
+      if (steps >= targetSteps || out[b]!.length >= maxTokens) done[b] = true;
+    }
+    onProgress?.(n + 1, maxTokens);
+    if (done.every(Boolean)) break;
+    const r = tidyKeep(() => {
+      const x = model.logits(tf.tensor2d(next, [1, B], 'int32'), state);
+      return { logits: x.logits, state: x.state };
+    });
+    disposeState(state);
+    state = r.state;
+    logits = r.logits.dataSync() as Float32Array;
+    r.logits.dispose();
+  }
+  disposeState(state);
+
+  return out.map((ids, index) => {
+    const words = [...vocab.words_(ids), ...(grammars[index]?.closing() ?? [])];
+    const { notes } = decodeWords(words, encoding, options);
+    // Music time includes rests: waits for notewise, one step a word for chordwise.
+    const steps = encoding === 'notewise' ? grammars[index]!.steps - startSteps + 1 : words.length;
+    return {
+      index,
+      words,
+      notes,
+      midi: writeMidi(notes, options, { tempo, soloProgram: req.soloProgram }),
+      seconds: steps * secondsPerStep,
+      tokens: ids.length,
+    };
+  });
+}

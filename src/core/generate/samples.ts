@@ -1,0 +1,112 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Catalog } from '../catalog/catalog';
+import { encodePiece } from '../encoding';
+import { ClaraError } from '../errors';
+import { readMidi } from '../midi/read';
+import { loadCheckpoint } from '../model/checkpoint';
+import { resolveCheckpoint } from '../train/checkpointRef';
+import { Vocab } from '../train/vocab';
+import { generate, type GenerateRequest } from './generate';
+
+export type PromptSpec = { kind: 'none' } | { kind: 'piece'; pieceId: number } | { kind: 'file'; path: string };
+
+export interface SampleRow {
+  id: number;
+  createdAt: string;
+  runId: string | null;
+  checkpointStep: number | null;
+  encoding: string;
+  prompt: PromptSpec & { words: number };
+  seed: number;
+  file: string;
+  durationS: number;
+  tokens: number;
+  noteCount: number;
+  title: string;
+  starred: boolean;
+}
+
+/**
+ * Generates samples from a checkpoint, writes each as a MIDI file and records it in the catalog
+ * with everything needed to make it again: checkpoint, prompt, options, seed and batch position.
+ */
+export function generateSamples(
+  catalog: Catalog,
+  dataDir: string,
+  args: { checkpoint: string; prompt: PromptSpec; promptWords?: number; outDir?: string } & Omit<GenerateRequest, 'prompt'>,
+  onProgress?: (done: number, total: number) => void,
+): SampleRow[] {
+  const cp = resolveCheckpoint(catalog, args.checkpoint);
+  const { model, meta } = loadCheckpoint(cp.path);
+  try {
+    const vocab = new Vocab(meta.vocab);
+    const take = args.promptWords ?? 200;
+    let words: string[] = [];
+    if (args.prompt.kind === 'piece') {
+      const piece = catalog.getPiece(args.prompt.pieceId);
+      words = encodePiece(catalog.pieceNotes(piece.id), meta.encoding, meta.encodingOptions).slice(0, take);
+    } else if (args.prompt.kind === 'file') {
+      let bytes: Buffer;
+      try {
+        bytes = fs.readFileSync(args.prompt.path);
+      } catch (err) {
+        throw new ClaraError(`cannot read (${(err as NodeJS.ErrnoException).code ?? String(err)})`, 'io', args.prompt.path);
+      }
+      words = encodePiece(readMidi(bytes, { path: args.prompt.path }), meta.encoding, meta.encodingOptions).slice(0, take);
+      if (words.length === 0) throw new ClaraError('has no notes to continue from', 'bad-prompt', args.prompt.path);
+    }
+    const samples = generate(model, vocab, meta.encoding, meta.encodingOptions, { ...args, prompt: words }, onProgress);
+    const outDir = args.outDir ?? path.join(dataDir, 'samples');
+    fs.mkdirSync(outDir, { recursive: true });
+    const insert = catalog.db.prepare(
+      `INSERT INTO samples (created_at, run_id, checkpoint_path, checkpoint_step, encoding, prompt, options, seed, batch_index, file, duration_s, tokens, note_count, title)
+       VALUES (@createdAt, @runId, @cpPath, @cpStep, @encoding, @prompt, @options, @seed, @batchIndex, '', @duration, @tokens, @notes, @title)`,
+    );
+    const setFile = catalog.db.prepare(`UPDATE samples SET file = ? WHERE id = ?`);
+    const createdAt = new Date().toISOString();
+    const promptJson = { ...args.prompt, words: words.length };
+    const options = { sampling: args.sampling, tokens: args.tokens ?? null, seconds: args.seconds ?? null, tempo: args.tempo ?? 120, promptWords: take };
+    return samples.map((s) =>
+      catalog.db.transaction(() => {
+        const id = Number(
+          insert.run({
+            createdAt,
+            runId: cp.runId,
+            cpPath: cp.path,
+            cpStep: cp.step,
+            encoding: meta.encoding,
+            prompt: JSON.stringify(promptJson),
+            options: JSON.stringify(options),
+            seed: args.seed,
+            batchIndex: s.index,
+            duration: s.seconds,
+            tokens: s.tokens,
+            notes: s.notes.length,
+            title: `Sample ${args.seed}-${s.index + 1}`,
+          }).lastInsertRowid,
+        );
+        const file = path.join(outDir, `sample-${String(id).padStart(5, '0')}.mid`);
+        fs.writeFileSync(file, s.midi);
+        setFile.run(file, id);
+        return {
+          id,
+          createdAt,
+          runId: cp.runId,
+          checkpointStep: cp.step,
+          encoding: meta.encoding,
+          prompt: promptJson,
+          seed: args.seed,
+          file,
+          durationS: s.seconds,
+          tokens: s.tokens,
+          noteCount: s.notes.length,
+          title: `Sample ${args.seed}-${s.index + 1}`,
+          starred: false,
+        };
+      })(),
+    );
+  } finally {
+    model.dispose();
+  }
+}
