@@ -15,12 +15,10 @@ import { initBackend } from '../src/core/model/backend';
 import { PRESETS, type PresetName } from '../src/core/model/presets';
 import { Vocab } from '../src/core/train/vocab';
 import { demoCorpus, midiFilesUnder } from '../src/testing/corpora';
+import { benchOption } from './lib/args';
 
 const args = process.argv.slice(2);
-const opt = (name: string, dflt: string): string => {
-  const i = args.indexOf(`--${name}`);
-  return i >= 0 ? args[i + 1]! : dflt;
-};
+const opt = (name: string, dflt: string): string => benchOption(name, dflt, args);
 const presetName = opt('preset', 'laptop') as PresetName;
 const words = Number(opt('words', '600'));
 

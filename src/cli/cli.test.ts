@@ -1,8 +1,9 @@
-import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readWithMido } from '../testing/mido';
 import Database from 'better-sqlite3';
 import { demoCorpus, repo, sharedCorpora } from '../testing/corpora';
 
@@ -14,16 +15,6 @@ function clara(args: string[], input?: string): { code: number; stdout: string; 
   return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
 }
 
-/** Debian's python3 with python3-mido: a second, independent MIDI reader. CI installs it. */
-function mido(file: string): { notes: number; tracks: number } | null {
-  const py = '/usr/bin/python3';
-  if (!fs.existsSync(py) || spawnSync(py, ['-c', 'import mido']).status !== 0) {
-    if (process.env.CI) throw new Error('python3-mido is required in CI (apt-get install python3-mido)');
-    return null;
-  }
-  const out = execFileSync(py, ['-c', 'import mido,sys,json; m=mido.MidiFile(sys.argv[1]); print(json.dumps({"notes": sum(1 for t in m.tracks for e in t if e.type=="note_on" and e.velocity>0), "tracks": len(m.tracks)}))', file], { encoding: 'utf8' });
-  return JSON.parse(out) as { notes: number; tracks: number };
-}
 
 beforeAll(() => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'clara-cli-'));
@@ -46,7 +37,7 @@ describe('clara CLI', () => {
     // Encoding the decoded file gives the same words: the round trip is exact.
     const again = clara(['encode', out, '--encoding', 'notewise', '--no-pedal']);
     expect(again.stdout).toBe(enc.stdout);
-    const seen = mido(out);
+    const seen = readWithMido(out);
     if (seen) expect(seen.notes).toBe(words.filter((w) => /^p\d+$/.test(w)).length);
   });
 
@@ -58,7 +49,7 @@ describe('clara CLI', () => {
     const out = path.join(dir, 'handel.mid');
     const dec = clara(['decode', '-', '--encoding', 'chordwise', '--sample-freq', '4', '--solo-program', '42', '-o', out], enc.stdout);
     expect(dec.code, dec.stderr).toBe(0);
-    const seen = mido(out);
+    const seen = readWithMido(out);
     if (seen) expect(seen.tracks).toBe(3);
   });
 

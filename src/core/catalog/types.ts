@@ -1,5 +1,5 @@
 import type { EncodingName } from '../encoding/options';
-import type { Ensemble, TrackRole } from '../midi/types';
+import type { Ensemble, TrackInfo } from '../midi/types';
 
 export type Split = 'train' | 'test';
 export type ComposerSource = 'user' | 'flag' | 'metadata' | 'folder' | 'unknown';
@@ -23,17 +23,8 @@ export interface PieceSummary {
   importedAt: string;
 }
 
-export interface TrackRow {
-  index: number;
-  name: string;
-  channel: number;
-  program: number;
-  family: string;
-  instrument: string;
-  role: TrackRole;
-  roleReason: string | null;
-  noteCount: number;
-}
+/** A track as the catalog keeps it: the reader's TrackInfo, with "no reason" stored as null. */
+export type TrackRow = Omit<TrackInfo, 'roleReason'> & { roleReason: string | null };
 
 export interface EncodingFacts {
   encoding: EncodingName;

@@ -1,8 +1,8 @@
-import { execFileSync, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readWithMido } from '../../testing/mido';
 import { makeMidi } from '../../testing/makeMidi';
 import { demoCorpus } from '../../testing/corpora';
 import { Catalog } from '../catalog/catalog';
@@ -25,14 +25,6 @@ afterAll(() => {
   fs.rmSync(home, { recursive: true, force: true });
 });
 
-function mido(file: string): { notes: number } | null {
-  const py = '/usr/bin/python3';
-  if (!fs.existsSync(py) || spawnSync(py, ['-c', 'import mido']).status !== 0) {
-    if (process.env.CI) throw new Error('python3-mido is required in CI (apt-get install python3-mido)');
-    return null;
-  }
-  return JSON.parse(execFileSync(py, ['-c', 'import mido,sys,json; m=mido.MidiFile(sys.argv[1]); print(json.dumps({"notes": sum(1 for t in m.tracks for e in t if e.type=="note_on" and e.velocity>0)}))', file], { encoding: 'utf8' }));
-}
 
 describe('generation from a trained checkpoint', () => {
   it('writes playable MIDI that another parser reads, records each sample, and is reproducible by seed', () => {
@@ -47,7 +39,7 @@ describe('generation from a trained checkpoint', () => {
       const parsed = readMidi(fs.readFileSync(s.file), { pedal: false });
       expect(s.noteCount).toBeGreaterThan(0);
       expect(parsed.notes.length).toBe(s.noteCount);
-      const seen = mido(s.file);
+      const seen = readWithMido(s.file);
       if (seen) expect(seen.notes).toBe(s.noteCount);
     });
     expect(new Set(a.map((s) => fs.readFileSync(s.file).toString('hex'))).size).toBe(3);

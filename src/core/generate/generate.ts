@@ -2,7 +2,7 @@ import { decodeWords, type EncodingName, type EncodingOptions, type StepNote } f
 import { ClaraError } from '../errors';
 import { writeMidi } from '../midi/write';
 import type { AwdLstm } from '../model/awdLstm';
-import type { LstmState } from '../model/lstm';
+import { disposeStates, type LstmState } from '../model/lstm';
 import * as tf from '../model/tf';
 import { tidyKeep } from '../model/tidy';
 import { mulberry32 } from '../train/rng';
@@ -31,13 +31,6 @@ export interface GeneratedSample {
   midi: Uint8Array;
   seconds: number;
   tokens: number;
-}
-
-function disposeState(s: LstmState[]): void {
-  for (const x of s) {
-    x.h.dispose();
-    x.c.dispose();
-  }
 }
 
 /**
@@ -84,7 +77,7 @@ export function generate(
     const last = tf.slice(r.logits, [(promptIds.length - 1) * B, 0], [B, -1]);
     return { last, state: r.state };
   });
-  disposeState(state);
+  disposeStates(state);
   state = first.state;
   let logits = first.last.dataSync() as Float32Array;
   first.last.dispose();
@@ -111,12 +104,12 @@ export function generate(
       const x = model.logits(tf.tensor2d(next, [1, B], 'int32'), state);
       return { logits: x.logits, state: x.state };
     });
-    disposeState(state);
+    disposeStates(state);
     state = r.state;
     logits = r.logits.dataSync() as Float32Array;
     r.logits.dispose();
   }
-  disposeState(state);
+  disposeStates(state);
 
   return out.map((ids, index) => {
     const words = [...vocab.words_(ids), ...(grammars[index]?.closing() ?? [])];

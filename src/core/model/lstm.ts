@@ -19,6 +19,14 @@ export interface LstmState {
   c: tf.Tensor2D;
 }
 
+/** Frees hidden states that are no longer carried forward. */
+export function disposeStates(states: readonly LstmState[]): void {
+  for (const s of states) {
+    s.h.dispose();
+    s.c.dispose();
+  }
+}
+
 export interface LstmResult {
   output: tf.Tensor3D;
   /** Final state, detached from the gradient: truncated BPTT carries it into the next window. */

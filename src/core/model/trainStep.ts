@@ -1,6 +1,6 @@
 import { clipByGlobalNorm, type Adam } from './adam';
 import type { AwdLstm } from './awdLstm';
-import type { LstmState } from './lstm';
+import { disposeStates, type LstmState } from './lstm';
 import type { OptimConfig } from './presets';
 import * as tf from './tf';
 
@@ -53,10 +53,7 @@ export function trainStep(
   const gradNorm = clipByGlobalNorm(named, cfg.clip);
   opt.apply(named, lr);
   for (const g of named.values()) g.dispose();
-  for (const s of state) {
-    s.h.dispose();
-    s.c.dispose();
-  }
+  disposeStates(state);
   return { loss, ce, accuracy: correct / (w.T * w.B), gradNorm, state: next };
 }
 
@@ -71,9 +68,6 @@ export function evalWindow(model: AwdLstm, w: Window, state: LstmState[]): { ceS
   const correct = out.correct.dataSync()[0]!;
   out.ce.dispose();
   out.correct.dispose();
-  for (const s of state) {
-    s.h.dispose();
-    s.c.dispose();
-  }
+  disposeStates(state);
   return { ceSum: ce * w.T * w.B, correct, count: w.T * w.B, state: out.state };
 }

@@ -9,7 +9,7 @@ import { Adam } from '../model/adam';
 import { AwdLstm } from '../model/awdLstm';
 import { describeBackend, initBackend, type BackendChoice, type BackendReport } from '../model/backend';
 import { loadCheckpoint, saveCheckpoint } from '../model/checkpoint';
-import type { LstmState } from '../model/lstm';
+import { disposeStates, type LstmState } from '../model/lstm';
 import { PRESETS, type ModelConfig, type OptimConfig, type Preset, type PresetName } from '../model/presets';
 import { evalWindow, trainStep, type Window } from '../model/trainStep';
 import { BpttBatches, type StreamCursor } from './batches';
@@ -225,13 +225,6 @@ function validationWindows(items: Item[], tokens: CorpusTokens, vocab: Vocab, c:
   return windows;
 }
 
-function disposeState(s: LstmState[]): void {
-  for (const x of s) {
-    x.h.dispose();
-    x.c.dispose();
-  }
-}
-
 function evaluate(model: AwdLstm, windows: Window[]): { loss: number; accuracy: number } {
   if (windows.length === 0) return { loss: Number.NaN, accuracy: 0 };
   let state = model.zeroState(windows[0]!.B);
@@ -245,7 +238,7 @@ function evaluate(model: AwdLstm, windows: Window[]): { loss: number; accuracy: 
     correct += r.correct;
     count += r.count;
   }
-  disposeState(state);
+  disposeStates(state);
   return { loss: ce / count, accuracy: correct / count };
 }
 
@@ -383,7 +376,7 @@ export async function train(catalog: Catalog, dataDir: string, what: TrainOption
       if (!w) {
         st.epoch++;
         batches = newEpochBatches(null);
-        disposeState(state);
+        disposeStates(state);
         state = model.zeroState(B);
         w = batches.next();
         if (!w) throw new ClaraError(`the training set is too small for ${B} streams of ${T} tokens; lower --batch or --bptt`, 'no-data', 'corpus');
@@ -448,7 +441,7 @@ export async function train(catalog: Catalog, dataDir: string, what: TrainOption
     status = 'failed';
     reason = errorMessage(err);
   } finally {
-    disposeState(state);
+    disposeStates(state);
   }
   runs.update(runId, {
     status: status === 'stopped' ? 'stopped' : status,
