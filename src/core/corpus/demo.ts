@@ -2,20 +2,30 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
+function findBundled(kind: 'resources' | 'models', name: string, marker: string): string | null {
+  const here = path.dirname(fileURLToPath(import.meta.url));
+  const packaged = (process as { resourcesPath?: string }).resourcesPath;
+  const candidates = [
+    kind === 'resources' && process.env.CLARA_RESOURCES ? path.join(process.env.CLARA_RESOURCES, name) : '',
+    path.resolve(here, '../../..', kind, name),
+    path.resolve(here, '../..', kind, name),
+    path.resolve(here, '..', kind, name),
+    packaged ? path.join(packaged, name) : '',
+  ].filter(Boolean);
+  return candidates.find((c) => fs.existsSync(path.join(c, marker))) ?? null;
+}
+
+/** The pretrained notewise piano model shipped in models/, or null where it is not installed. */
+export function bundledModelDir(): string | null {
+  return findBundled('models', 'piano-notewise', 'checkpoint.json');
+}
+
 /**
  * The bundled demo corpus (resources/demo-corpus), looked up from this module's place in the source
  * tree or from the packaged app's resources folder.
  */
 export function demoCorpusDir(): string {
-  const here = path.dirname(fileURLToPath(import.meta.url));
-  const candidates = [
-    process.env.CLARA_RESOURCES ? path.join(process.env.CLARA_RESOURCES, 'demo-corpus') : '',
-    path.resolve(here, '../../../resources/demo-corpus'),
-    path.resolve(here, '../../resources/demo-corpus'),
-    path.resolve(here, '../resources/demo-corpus'),
-    (process as { resourcesPath?: string }).resourcesPath ? path.join((process as { resourcesPath?: string }).resourcesPath!, 'demo-corpus') : '',
-  ].filter(Boolean);
-  const found = candidates.find((c) => fs.existsSync(path.join(c, 'ATTRIBUTION.md')));
-  if (!found) throw new Error(`bundled demo corpus not found (looked in ${candidates.join(', ')})`);
+  const found = findBundled('resources', 'demo-corpus', 'ATTRIBUTION.md');
+  if (!found) throw new Error('bundled demo corpus not found (resources/demo-corpus, or $CLARA_RESOURCES/demo-corpus)');
   return found;
 }
