@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { ClaraError } from '../../core/errors';
-import { generateSamples, type PromptSpec } from '../../core/generate/samples';
+import { generateSamples, listSamples, setStarred, type PromptSpec } from '../../core/generate/samples';
 import type { SamplingOptions } from '../../core/generate/sampler';
 import { initBackend, parseBackendChoice } from '../../core/model/backend';
 import { dataDirOf, withCatalog } from '../context';
@@ -75,4 +75,38 @@ export function registerGenerate(program: Command): void {
       console.log(table(rows.map((r) => [String(r.id), r.title, formatDuration(r.durationS), String(r.noteCount), r.file]), ['id', 'title', 'time', 'notes', 'file']));
       console.log(`\n${rows.length} samples in ${seconds.toFixed(1)} s.`);
     });
+
+  program
+    .command('samples')
+    .description('list generated samples, newest first')
+    .option('--starred', 'only starred samples')
+    .option('--json', 'print as JSON')
+    .action(async (f: { starred?: boolean; json?: boolean }, cmd: Command) => {
+      await withCatalog(cmd, (catalog) => {
+        const rows = listSamples(catalog, { starred: f.starred });
+        if (f.json) return printJson(rows);
+        if (rows.length === 0) return console.log(f.starred ? 'No starred samples.' : 'No samples yet: make some with `clara generate`.');
+        console.log(
+          table(
+            rows.map((r) => [String(r.id), r.starred ? '★' : '', r.title, formatDuration(r.durationS), String(r.noteCount), r.runId ?? '', r.createdAt.replace('T', ' ').slice(0, 19), r.file]),
+            ['id', '', 'title', 'time', 'notes', 'run', 'made', 'file'],
+          ),
+        );
+      });
+    });
+
+  for (const [name, starred] of [['star', true], ['unstar', false]] as const) {
+    program
+      .command(name)
+      .description(`${starred ? 'star' : 'unstar'} samples`)
+      .argument('<ids...>', 'sample ids')
+      .action(async (ids: string[], _f: unknown, cmd: Command) => {
+        await withCatalog(cmd, (catalog) => {
+          for (const id of ids) {
+            if (!/^\d+$/.test(id)) throw new ClaraError(`"${id}" is not a sample id`, 'bad-option', 'id');
+            setStarred(catalog, Number(id), starred);
+          }
+        });
+      });
+  }
 }

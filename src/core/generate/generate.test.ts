@@ -9,7 +9,7 @@ import { Catalog } from '../catalog/catalog';
 import { importPaths } from '../import/importer';
 import { readMidi } from '../midi/read';
 import { train } from '../train/trainer';
-import { generateSamples } from './samples';
+import { generateSamples, listSamples, setStarred } from './samples';
 
 let home: string;
 let catalog: Catalog;
@@ -45,8 +45,10 @@ describe('generation from a trained checkpoint', () => {
     expect(new Set(a.map((s) => fs.readFileSync(s.file).toString('hex'))).size).toBe(3);
     const other = generateSamples(catalog, home, { ...args, seed: 43, count: 1, outDir: path.join(home, 'c') });
     expect(fs.readFileSync(other[0]!.file).equals(fs.readFileSync(a[0]!.file))).toBe(false);
-    const rows = catalog.db.prepare('SELECT count(*) AS c FROM samples').get() as { c: number };
-    expect(rows.c).toBe(7);
+    expect(listSamples(catalog)).toHaveLength(7);
+    setStarred(catalog, a[1]!.id, true);
+    expect(listSamples(catalog, { starred: true }).map((r) => r.id)).toEqual([a[1]!.id]);
+    expect(() => setStarred(catalog, 9999, true)).toThrow(/sample: no sample with id 9999/);
   });
 
   it('continues a catalog piece or a MIDI file, and names a prompt file with no notes', () => {

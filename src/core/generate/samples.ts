@@ -110,3 +110,44 @@ export function generateSamples(
     model.dispose();
   }
 }
+
+interface SampleDbRow {
+  id: number;
+  created_at: string;
+  run_id: string | null;
+  checkpoint_step: number | null;
+  encoding: string;
+  prompt: string;
+  seed: number;
+  file: string;
+  duration_s: number;
+  tokens: number;
+  note_count: number;
+  title: string;
+  starred: number;
+}
+
+/** Samples in the catalog, newest first; `starred` keeps only the starred ones. */
+export function listSamples(catalog: Catalog, q: { starred?: boolean } = {}): SampleRow[] {
+  const rows = catalog.db.prepare(`SELECT * FROM samples ${q.starred ? 'WHERE starred = 1' : ''} ORDER BY created_at DESC, id DESC`).all() as SampleDbRow[];
+  return rows.map((r) => ({
+    id: r.id,
+    createdAt: r.created_at,
+    runId: r.run_id,
+    checkpointStep: r.checkpoint_step,
+    encoding: r.encoding,
+    prompt: JSON.parse(r.prompt) as SampleRow['prompt'],
+    seed: r.seed,
+    file: r.file,
+    durationS: r.duration_s,
+    tokens: r.tokens,
+    noteCount: r.note_count,
+    title: r.title,
+    starred: r.starred === 1,
+  }));
+}
+
+export function setStarred(catalog: Catalog, id: number, starred: boolean): void {
+  const info = catalog.db.prepare(`UPDATE samples SET starred = ? WHERE id = ?`).run(starred ? 1 : 0, id);
+  if (info.changes === 0) throw new ClaraError(`no sample with id ${id}`, 'not-found', 'sample');
+}
