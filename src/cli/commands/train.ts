@@ -125,7 +125,7 @@ export function registerTrain(program: Command): void {
     .option('--layers <n>', 'LSTM layers', intArg('--layers', 1, 8))
     .option('--bptt <n>', 'tokens per window', intArg('--bptt', 2, 2000))
     .option('--batch <n>', 'parallel streams', intArg('--batch', 1, 1024))
-    .option('--lr <x>', 'peak learning rate', floatArg('--lr', 1e-6, 1))
+    .option('--lr <x>', 'peak learning rate', floatArg('--lr', 1e-6, 1e9))
     .option('--seed <n>', 'random seed', intArg('--seed', 0, 2 ** 31), 1)
     .option('--eval-every <n>', 'validate every n steps', intArg('--eval-every', 1, 1e9), 200)
     .option('--checkpoint-every <s>', 'save the latest checkpoint at least every s seconds', intArg('--checkpoint-every', 1, 1e6), 300)

@@ -72,6 +72,17 @@ describe('training survives kill -9', () => {
     expect(events.every((e) => e.runId === runId)).toBe(true);
   });
 
+  it('stops a diverging run with a clear reason and without saving poisoned weights', () => {
+    const r = clara(['train', '--preset', 'tiny', '--steps', '60', '--eval-every', '5', '--val-tokens', '500', '--lr', '1e8', '--json']);
+    expect(r.code).toBe(1);
+    const events = r.stdout.trim().split('\n').map((l) => JSON.parse(l) as Ev);
+    const end = events.at(-1)!;
+    expect(end).toMatchObject({ type: 'end', status: 'failed' });
+    expect(end.reason).toMatch(/the loss diverged .* at step \d+; the latest checkpoint \(step \d+\) is intact/);
+    const lastCheckpoint = events.filter((e) => e.type === 'checkpoint').at(-1);
+    if (lastCheckpoint) expect(lastCheckpoint.step as number).toBeLessThan(end.step as number);
+  });
+
   it('refuses to resume a finished run, and names an unknown one', () => {
     const runs = JSON.parse(clara(['runs', '--json']).stdout) as Array<{ id: string; status: string }>;
     const done = runs.find((r) => r.status === 'finished')!;

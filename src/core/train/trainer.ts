@@ -351,6 +351,7 @@ export async function train(catalog: Catalog, dataDir: string, what: TrainOption
   batches = newEpochBatches(st.cursors);
   let state = model.zeroState(B);
   let status: 'finished' | 'stopped' | 'failed' = 'finished';
+  let diverged = false;
   let reason = '';
   let windowTokens = 0;
   let windowStart = performance.now();
@@ -384,6 +385,15 @@ export async function train(catalog: Catalog, dataDir: string, what: TrainOption
       const lr = learningRate(config.optim.schedule, config.optim.lr, progressOf());
       const r = trainStep(model, opt, w, state, config.seed * 1_000_003 + st.step * 97, lr, config.optim);
       state = r.state;
+      if (!Number.isFinite(r.loss) || !Number.isFinite(r.gradNorm)) {
+        // The weights are poisoned now: stop without saving over the last good checkpoint.
+        diverged = true;
+        throw new ClaraError(
+          `the loss diverged (${r.loss}) at step ${st.step + 1}; the latest checkpoint (step ${runs.checkpoints(runId).find((c) => c.kind === 'latest')?.step ?? 0}) is intact: resume it, or start again with a lower --lr`,
+          'diverged',
+          'training',
+        );
+      }
       st.step++;
       st.lastTrainLoss = r.ce;
       st.elapsedS = elapsedAtStart + (performance.now() - sessionStart) / 1000;
@@ -436,7 +446,7 @@ export async function train(catalog: Catalog, dataDir: string, what: TrainOption
       // Let signals and the event loop in between steps.
       await new Promise<void>((resolve) => setImmediate(resolve));
     }
-    if (status === 'stopped') writeCheckpoint('latest', null);
+    if (status === 'stopped' && !diverged) writeCheckpoint('latest', null);
   } catch (err) {
     status = 'failed';
     reason = errorMessage(err);
