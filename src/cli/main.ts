@@ -17,7 +17,7 @@ for (const stream of [process.stdout, process.stderr]) {
 }
 
 const program = new Command('clara')
-  .description('Clara Studio: catalog a MIDI library, encode it for an AWD-LSTM composer, and more')
+  .description('Clara Studio: catalog a MIDI library, train an AWD-LSTM composer on it, and generate new pieces')
   .option('--data-dir <dir>', 'catalog and models folder (default: $CLARA_HOME, else the OS user-data folder)')
   .showHelpAfterError()
   .exitOverride();
