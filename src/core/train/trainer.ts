@@ -119,15 +119,12 @@ function resolveConfig(catalog: Catalog, o: TrainOptions, corpus: (enc: Encoding
   const p = { ...preset, ...(o.overrides ?? {}) };
   const encodingOptions = resolveEncodingOptions(o.encodingOptions);
   const tokens = corpus(encodingOptions);
-  const pieces = catalog.listPieces({}).filter(
-    (x) => (!o.composers?.length || o.composers.includes(x.composer)) && (!o.ensembles?.length || o.ensembles.includes(x.ensemble)),
-  );
-  const train = pieces.filter((x) => x.split === 'train');
-  const test = pieces.filter((x) => x.split === 'test');
-  if (train.length === 0) throw new ClaraError('no training pieces match the selection; import music or widen --composers', 'no-data', 'corpus');
+  const selection = { composers: o.composers?.length ? o.composers : null, ensembles: o.ensembles?.length ? o.ensembles : null };
+  const items = selectItems(catalog, selection, tokens, 'train');
+  const test = selectItems(catalog, selection, tokens, 'test');
+  if (items.length === 0) throw new ClaraError('no training pieces match the selection; import music or widen --composers', 'no-data', 'corpus');
   if (test.length === 0) throw new ClaraError('no test pieces match the selection: validation needs at least one held-out piece', 'no-data', 'corpus');
-  const items: Item[] = train.flatMap((x) => tokens.validShifts(x.id).map((shift) => ({ pieceId: x.id, shift })));
-  const withSolo = pieces.some((x) => tokens.hasSolo(x.id));
+  const withSolo = [...items, ...test].some((it) => tokens.hasSolo(it.pieceId));
   let vocab: Vocab;
   if (o.encoding === 'chordwise') {
     const counts = new Map<string, number>();
@@ -169,8 +166,7 @@ function resolveConfig(catalog: Catalog, o: TrainOptions, corpus: (enc: Encoding
       model,
       optim,
       budget: { steps, seconds },
-      composers: o.composers?.length ? o.composers : null,
-      ensembles: o.ensembles?.length ? o.ensembles : null,
+      ...selection,
       seed: o.seed ?? 1,
       evalEvery: o.evalEvery ?? 200,
       checkpointEverySec: o.checkpointEverySec ?? 300,
@@ -181,7 +177,8 @@ function resolveConfig(catalog: Catalog, o: TrainOptions, corpus: (enc: Encoding
   };
 }
 
-function selectItems(catalog: Catalog, c: RunConfig, tokens: CorpusTokens, split: 'train' | 'test'): Item[] {
+/** The run's data: its training pieces in every valid key, or its test pieces in their own key. */
+function selectItems(catalog: Catalog, c: Pick<RunConfig, 'composers' | 'ensembles'>, tokens: CorpusTokens, split: 'train' | 'test'): Item[] {
   return catalog
     .listPieces({ split })
     .filter((x) => (!c.composers || c.composers.includes(x.composer)) && (!c.ensembles || c.ensembles.includes(x.ensemble)))
@@ -258,7 +255,15 @@ export async function train(catalog: Catalog, dataDir: string, what: TrainOption
   let opt: Adam;
   let st: TrainerState;
   let resumed = false;
-  const corpusFor = (o: EncodingOptions, enc: EncodingName) => new CorpusTokens(catalog, enc, o);
+  let selected: Item[] | null = null;
+  // One token source per encoding and options, so its cache of quantised pieces serves setup and training.
+  const sources = new Map<string, CorpusTokens>();
+  const corpusFor = (o: EncodingOptions, enc: EncodingName): CorpusTokens => {
+    const key = JSON.stringify([enc, o.sampleFreq, o.rangeLow, o.rangeSize, o.soloLow]);
+    let t = sources.get(key);
+    if (!t) sources.set(key, (t = new CorpusTokens(catalog, enc, o, 512)));
+    return t;
+  };
 
   if ('resume' in what) {
     const run = runs.get(what.resume);
@@ -284,6 +289,7 @@ export async function train(catalog: Catalog, dataDir: string, what: TrainOption
   } else {
     const resolved = resolveConfig(catalog, what, (o) => corpusFor(o, what.encoding));
     config = resolved.config;
+    selected = resolved.items;
     runId = newRunId();
     model = new AwdLstm(config.model, config.seed);
     opt = new Adam(model.params(), config.optim.beta1, config.optim.beta2, config.optim.weightDecay);
@@ -295,7 +301,7 @@ export async function train(catalog: Catalog, dataDir: string, what: TrainOption
   fs.mkdirSync(runDir, { recursive: true });
   const vocab = new Vocab(config.vocab);
   const tokens = corpusFor(config.encodingOptions, config.encoding);
-  const trainItems = selectItems(catalog, config, tokens, 'train');
+  const trainItems = selected ?? selectItems(catalog, config, tokens, 'train');
   const valWindows = validationWindows(selectItems(catalog, config, tokens, 'test'), tokens, vocab, config);
   const { bptt: T, batchSize: B } = config.optim;
   // Piece lengths (the same in every key) balance the streams; the catalog knows them for the
