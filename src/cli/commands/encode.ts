@@ -3,6 +3,7 @@ import path from 'node:path';
 import type { Command } from 'commander';
 import { decodeWords, encodePiece, parseEncodingName, resolveEncodingOptions, splitWords, type EncodingOptions } from '../../core/encoding';
 import { ClaraError } from '../../core/errors';
+import { readUserFile } from '../../core/files';
 import { readMidi } from '../../core/midi/read';
 import { writeMidi } from '../../core/midi/write';
 import { intArg } from '../options';
@@ -37,7 +38,7 @@ export function registerEncode(program: Command): void {
     .action((file: string, f: RangeFlags & { transpose: number; pedal: boolean }) => {
       const o = optionsOf(f);
       const encoding = parseEncodingName(f.encoding);
-      const bytes = readFile(file);
+      const bytes = readUserFile(file);
       const piece = readMidi(bytes, { path: file, pedal: f.pedal, fileStem: path.basename(file) });
       process.stdout.write(`${encodePiece(piece, encoding, o, f.transpose).join(' ')}\n`);
     });
@@ -51,7 +52,7 @@ export function registerEncode(program: Command): void {
     .action((input: string, f: RangeFlags & { out: string; tempo: number; soloProgram: number }) => {
       const o = optionsOf(f);
       const encoding = parseEncodingName(f.encoding);
-      const text = input === '-' ? fs.readFileSync(0, 'utf8') : readFile(input).toString('utf8');
+      const text = input === '-' ? fs.readFileSync(0, 'utf8') : readUserFile(input).toString('utf8');
       const words = splitWords(text);
       if (words.length === 0) throw new ClaraError('holds no words', 'bad-input', input === '-' ? 'stdin' : input);
       const { notes, skipped } = decodeWords(words, encoding, o);
@@ -60,12 +61,4 @@ export function registerEncode(program: Command): void {
       fs.writeFileSync(f.out, writeMidi(notes, o, { tempo: f.tempo, soloProgram: f.soloProgram }));
       process.stderr.write(`wrote ${notes.length} notes to ${f.out}${skipped ? ` (${skipped} words skipped)` : ''}\n`);
     });
-}
-
-function readFile(file: string): Buffer {
-  try {
-    return fs.readFileSync(file);
-  } catch (err) {
-    throw new ClaraError(`cannot read (${(err as NodeJS.ErrnoException).code ?? String(err)})`, 'io', file);
-  }
 }

@@ -112,7 +112,7 @@ export function generate(
   disposeStates(state);
 
   return out.map((ids, index) => {
-    const words = [...vocab.words_(ids), ...(grammars[index]?.closing() ?? [])];
+    const words = [...vocab.wordsOf(ids), ...(grammars[index]?.closing() ?? [])];
     const { notes } = decodeWords(words, encoding, options);
     // Music time includes rests: waits for notewise, one step a word for chordwise.
     const steps = encoding === 'notewise' ? grammars[index]!.steps - startSteps + 1 : words.length;

@@ -3,6 +3,7 @@ import path from 'node:path';
 import type { Catalog } from '../catalog/catalog';
 import { encodePiece } from '../encoding';
 import { ClaraError } from '../errors';
+import { readUserFile } from '../files';
 import { readMidi } from '../midi/read';
 import { loadCheckpoint } from '../model/checkpoint';
 import { resolveCheckpoint } from '../train/checkpointRef';
@@ -47,12 +48,7 @@ export function generateSamples(
       const piece = catalog.getPiece(args.prompt.pieceId);
       words = encodePiece(catalog.pieceNotes(piece.id), meta.encoding, meta.encodingOptions).slice(0, take);
     } else if (args.prompt.kind === 'file') {
-      let bytes: Buffer;
-      try {
-        bytes = fs.readFileSync(args.prompt.path);
-      } catch (err) {
-        throw new ClaraError(`cannot read (${(err as NodeJS.ErrnoException).code ?? String(err)})`, 'io', args.prompt.path);
-      }
+      const bytes = readUserFile(args.prompt.path);
       words = encodePiece(readMidi(bytes, { path: args.prompt.path }), meta.encoding, meta.encodingOptions).slice(0, take);
       if (words.length === 0) throw new ClaraError('has no notes to continue from', 'bad-prompt', args.prompt.path);
     }

@@ -33,7 +33,7 @@ export class Vocab {
     return out;
   }
 
-  words_(ids: ArrayLike<number>): string[] {
+  wordsOf(ids: ArrayLike<number>): string[] {
     return Array.from(ids, (i) => this.words[i] ?? UNK);
   }
 
