@@ -3,14 +3,13 @@
  * through: each method forwards a method name and a plain payload, which the main process validates.
  */
 import { contextBridge, ipcRenderer } from 'electron';
-import type { ApiMethod, StudioApi } from '../shared/api';
-
-const METHODS: ApiMethod[] = ['listPieces', 'getPiece', 'catalogSummary', 'listImports'];
+import type { StudioApi } from '../shared/api';
+import { API_METHODS } from '../shared/methods';
 
 type Reply = { ok: true; value: unknown } | { ok: false; error: { code: string; message: string } };
 
 const studio = Object.fromEntries(
-  METHODS.map((method) => [
+  API_METHODS.map((method) => [
     method,
     async (input: unknown) => {
       const reply = (await ipcRenderer.invoke('studio:call', method, input)) as Reply;

@@ -5,8 +5,10 @@
  */
 import { z } from 'zod';
 import type { ImportRecord, PieceDetail, PieceSummary } from '../core/catalog/types';
+import type { ApiMethod } from './methods';
 
 export type { ImportRecord, PieceDetail, PieceSummary };
+export { API_METHODS, type ApiMethod } from './methods';
 
 const ensemble = z.enum(['piano', 'solo+piano', 'solo', 'chamber']);
 const split = z.enum(['train', 'test']);
@@ -27,9 +29,7 @@ export const schemas = {
   getPiece: z.object({ id: z.number().int().positive() }).strict(),
   catalogSummary: z.object({}).strict(),
   listImports: z.object({ limit: z.number().int().min(1).max(1000).optional() }).strict(),
-} as const;
-
-export type ApiMethod = keyof typeof schemas;
+} as const satisfies Record<ApiMethod, z.ZodType>;
 export type ApiInput<M extends ApiMethod> = z.infer<(typeof schemas)[M]>;
 
 export interface CatalogSummary {

@@ -1,6 +1,5 @@
 import type { Catalog } from '../catalog/catalog';
 import type { ImportRecord, PieceDetail, PieceQuery, PieceSummary } from '../catalog/types';
-import { ClaraError } from '../errors';
 
 /**
  * The engine's side of the studio's API, shared by the Electron main process and the served twin.
@@ -29,19 +28,16 @@ export class StudioService {
     return this.catalog.listImports(limit);
   }
 
-  /** Routes a validated call; unknown names never get here (the shells validate first). */
-  call(method: string, input: unknown): unknown {
-    switch (method) {
-      case 'listPieces':
-        return this.listPieces(input as PieceQuery);
-      case 'getPiece':
-        return this.getPiece(input as { id: number });
-      case 'catalogSummary':
-        return this.catalogSummary();
-      case 'listImports':
-        return this.listImports(input as { limit?: number });
-      default:
-        throw new ClaraError(`unknown API method ${method}`, 'bad-method');
-    }
+  /** The API's handlers by method name; the shells check this covers every method of the contract. */
+  readonly handlers = {
+    listPieces: (input: unknown) => this.listPieces(input as PieceQuery),
+    getPiece: (input: unknown) => this.getPiece(input as { id: number }),
+    catalogSummary: () => this.catalogSummary(),
+    listImports: (input: unknown) => this.listImports(input as { limit?: number }),
+  };
+
+  /** Routes a call the shell has validated. */
+  call(method: keyof StudioService['handlers'], input: unknown): unknown {
+    return this.handlers[method](input);
   }
 }
