@@ -1,25 +1,21 @@
 import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { demoCorpus } from '../../testing/corpora';
 import { ClaraError } from '../errors';
 import { importPaths } from '../import/importer';
+import { openTempCatalog, type TempCatalog } from '../../testing/tempCatalog';
 import { Catalog } from './catalog';
 import { schemaVersion } from './db';
 import { MIGRATIONS } from './migrations';
 
+let t: TempCatalog;
 let dir: string;
 let catalog: Catalog;
 beforeEach(async () => {
-  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'clara-catalog-'));
-  catalog = Catalog.open(dir);
-  await importPaths(catalog, [demoCorpus]);
+  t = await openTempCatalog('catalog', [demoCorpus]);
+  ({ home: dir, catalog } = t);
 });
-afterEach(() => {
-  catalog.close();
-  fs.rmSync(dir, { recursive: true, force: true });
-});
+afterEach(() => t.dispose());
 
 describe('catalog', () => {
   it('is SQLite in WAL mode at the current schema version', () => {
@@ -70,8 +66,5 @@ describe('catalog', () => {
     catalog.db.pragma(`user_version = ${MIGRATIONS.length + 1}`);
     catalog.close();
     expect(() => Catalog.open(dir)).toThrow(/newer than this Clara Studio understands/);
-    const raw = Catalog.openFile(':memory:');
-    raw.close();
-    catalog = { close: () => undefined } as unknown as Catalog;
   });
 });

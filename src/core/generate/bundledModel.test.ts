@@ -1,25 +1,23 @@
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Catalog } from '../catalog/catalog';
+import type { Catalog } from '../catalog/catalog';
+import { openTempCatalog, type TempCatalog } from '../../testing/tempCatalog';
 import { bundledModelDir } from '../corpus/demo';
 import { readMidi } from '../midi/read';
 import { initBackend } from '../model/backend';
 import { readCheckpointMeta } from '../model/checkpoint';
 import { generateSamples } from './samples';
 
+let t: TempCatalog;
 let home: string;
 let catalog: Catalog;
 beforeAll(async () => {
   await initBackend('wasm');
-  home = fs.mkdtempSync(path.join(os.tmpdir(), 'clara-bundled-'));
-  catalog = Catalog.open(home);
+  t = await openTempCatalog('bundled');
+  ({ home, catalog } = t);
 });
-afterAll(() => {
-  catalog.close();
-  fs.rmSync(home, { recursive: true, force: true });
-});
+afterAll(() => t.dispose());
 
 describe('the pretrained model in models/', () => {
   it('is a notewise piano checkpoint under 20 MB', () => {

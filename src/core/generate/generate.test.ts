@@ -1,29 +1,25 @@
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readWithMido } from '../../testing/mido';
 import { makeMidi } from '../../testing/makeMidi';
 import { demoCorpus } from '../../testing/corpora';
-import { Catalog } from '../catalog/catalog';
-import { importPaths } from '../import/importer';
+import type { Catalog } from '../catalog/catalog';
+import { openTempCatalog, type TempCatalog } from '../../testing/tempCatalog';
 import { readMidi } from '../midi/read';
 import { train } from '../train/trainer';
 import { generateSamples, listSamples, setStarred } from './samples';
 
+let t: TempCatalog;
 let home: string;
 let catalog: Catalog;
 
 beforeAll(async () => {
-  home = fs.mkdtempSync(path.join(os.tmpdir(), 'clara-gen-'));
-  catalog = Catalog.open(home);
-  await importPaths(catalog, [demoCorpus]);
+  t = await openTempCatalog('gen', [demoCorpus]);
+  ({ home, catalog } = t);
   await train(catalog, home, { encoding: 'notewise', preset: 'tiny', steps: 200, evalEvery: 100, valTokens: 2000, backend: 'wasm' });
 });
-afterAll(() => {
-  catalog.close();
-  fs.rmSync(home, { recursive: true, force: true });
-});
+afterAll(() => t.dispose());
 
 
 describe('generation from a trained checkpoint', () => {

@@ -1,21 +1,18 @@
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Catalog } from '../catalog/catalog';
-import { importPaths } from '../import/importer';
+import { openTempCatalog, type TempCatalog } from '../../testing/tempCatalog';
 import { demoCorpus } from '../../testing/corpora';
 import type { TrainEvent } from '../train/trainer';
 import { runClaraJob } from './childJob';
 
+let t: TempCatalog;
 let home: string;
 beforeAll(async () => {
-  home = fs.mkdtempSync(path.join(os.tmpdir(), 'clara-job-'));
-  const c = Catalog.open(home);
-  await importPaths(c, [demoCorpus]);
-  c.close();
+  // The child process opens the catalog itself: close ours first.
+  t = await openTempCatalog('job', [demoCorpus]);
+  home = t.home;
+  t.catalog.close();
 });
-afterAll(() => fs.rmSync(home, { recursive: true, force: true }));
+afterAll(() => t.dispose());
 
 describe('training as a child job', () => {
   it('streams events, and cancelling stops the run cleanly with a checkpoint to resume from', async () => {

@@ -1,26 +1,20 @@
-import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { validateCall, type ApiMethod } from '../../shared/api';
 import { demoCorpus } from '../../testing/corpora';
-import { Catalog } from '../catalog/catalog';
-import { importPaths } from '../import/importer';
+import type { Catalog } from '../catalog/catalog';
+import { openTempCatalog, type TempCatalog } from '../../testing/tempCatalog';
 import { StudioService } from './service';
 
-let dir: string;
+let t: TempCatalog;
 let catalog: Catalog;
 let service: StudioService;
 beforeAll(async () => {
-  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'clara-api-'));
-  catalog = Catalog.open(dir);
-  await importPaths(catalog, [path.join(demoCorpus, 'Chopin')]);
-  service = new StudioService(catalog, dir);
+  t = await openTempCatalog('api', [path.join(demoCorpus, 'Chopin')]);
+  catalog = t.catalog;
+  service = new StudioService(catalog, t.home);
 });
-afterAll(() => {
-  catalog.close();
-  fs.rmSync(dir, { recursive: true, force: true });
-});
+afterAll(() => t.dispose());
 
 function call(method: unknown, payload: unknown): unknown {
   const v = validateCall(method, payload);
