@@ -1,5 +1,6 @@
 import { Command, CommanderError } from 'commander';
 import { ClaraError } from '../core/errors';
+import { registerCritic } from './commands/critic';
 import { registerEncode } from './commands/encode';
 import { registerExportText } from './commands/exportText';
 import { registerGenerate } from './commands/generate';
@@ -29,6 +30,7 @@ registerEncode(program);
 registerExportText(program);
 registerTrain(program);
 registerGenerate(program);
+registerCritic(program);
 
 try {
   await program.parseAsync(process.argv);

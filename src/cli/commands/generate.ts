@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { ClaraError } from '../../core/errors';
-import { generateSamples, listSamples, setStarred, type PromptSpec } from '../../core/generate/samples';
+import { generateSamples, listSamples, setStarred, type PromptSpec, type SampleSort } from '../../core/generate/samples';
 import type { SamplingOptions } from '../../core/generate/sampler';
 import { initBackend, parseBackendChoice } from '../../core/model/backend';
 import { dataDirOf, withCatalog } from '../context';
@@ -80,16 +80,31 @@ export function registerGenerate(program: Command): void {
     .command('samples')
     .description('list generated samples, newest first')
     .option('--starred', 'only starred samples')
+    .option('--run <id>', 'only samples of this run')
+    .option('--sort <by>', 'date, critic, novelty or stars', 'date')
     .option('--json', 'print as JSON')
-    .action(async (f: { starred?: boolean; json?: boolean }, cmd: Command) => {
+    .action(async (f: { starred?: boolean; run?: string; sort: string; json?: boolean }, cmd: Command) => {
+      if (!['date', 'critic', 'novelty', 'stars'].includes(f.sort)) throw new ClaraError(`"${f.sort}" is not one of date, critic, novelty, stars`, 'bad-option', '--sort');
       await withCatalog(cmd, (catalog) => {
-        const rows = listSamples(catalog, { starred: f.starred });
+        const rows = listSamples(catalog, { starred: f.starred, runId: f.run, sort: f.sort as SampleSort });
         if (f.json) return printJson(rows);
         if (rows.length === 0) return console.log(f.starred ? 'No starred samples.' : 'No samples yet: make some with `clara generate`.');
         console.log(
           table(
-            rows.map((r) => [String(r.id), r.starred ? '★' : '', r.title, formatDuration(r.durationS), String(r.noteCount), r.runId ?? '', r.createdAt.replace('T', ' ').slice(0, 19), r.file]),
-            ['id', '', 'title', 'time', 'notes', 'run', 'made', 'file'],
+            rows.map((r) => [
+              String(r.id),
+              r.starred ? '★' : '',
+              r.title,
+              formatDuration(r.durationS),
+              String(r.noteCount),
+              r.criticScore === null ? '' : r.criticScore.toFixed(2),
+              r.composer ? `${r.composer.split(/\s+/).pop()} ${Math.round(100 * r.composerP!)}%` : '',
+              r.novel ? 'novel' : '',
+              r.runId ?? '',
+              r.createdAt.replace('T', ' ').slice(0, 19),
+              r.file,
+            ]),
+            ['id', '', 'title', 'time', 'notes', 'critic', 'composer', '', 'run', 'made', 'file'],
           ),
         );
       });

@@ -142,4 +142,25 @@ export const MIGRATIONS: readonly string[] = [
   );
   CREATE INDEX samples_created ON samples(created_at);
   `,
+  /* 4: critic and composer classifiers, and the scores they give samples */ `
+  CREATE TABLE classifiers (
+    id                INTEGER PRIMARY KEY,
+    kind              TEXT NOT NULL CHECK (kind IN ('critic', 'composer')),
+    created_at        TEXT NOT NULL,
+    path              TEXT NOT NULL,
+    checkpoint_path   TEXT NOT NULL,               -- the generator checkpoint its encoder came from
+    classes           TEXT NOT NULL,               -- JSON array
+    held_out_accuracy REAL NOT NULL,
+    chance            REAL NOT NULL,
+    metrics           TEXT NOT NULL                -- JSON: counts, confusion matrix, merged composers
+  );
+  ALTER TABLE samples ADD COLUMN critic_p REAL;          -- critic's p(human)
+  ALTER TABLE samples ADD COLUMN critic_score REAL;      -- log p(human) - log p(generated)
+  ALTER TABLE samples ADD COLUMN composer TEXT;          -- most likely composer
+  ALTER TABLE samples ADD COLUMN composer_p REAL;
+  ALTER TABLE samples ADD COLUMN composer_probs TEXT;    -- JSON {composer: p}
+  ALTER TABLE samples ADD COLUMN novel INTEGER;          -- critic says human, no composer claims it
+  ALTER TABLE samples ADD COLUMN scored_at TEXT;
+  CREATE INDEX samples_critic ON samples(critic_score);
+  `,
 ];

@@ -20,6 +20,11 @@ export function bundledModelDir(): string | null {
   return findBundled('models', 'piano-notewise', 'checkpoint.json');
 }
 
+/** A classifier shipped in models/ (piano-notewise-critic, piano-notewise-composer), or null. */
+export function bundledClassifierDir(name: string): string | null {
+  return findBundled('models', name, 'classifier.json');
+}
+
 /**
  * The bundled demo corpus (resources/demo-corpus), looked up from this module's place in the source
  * tree or from the packaged app's resources folder.

@@ -26,7 +26,30 @@ export interface SampleRow {
   noteCount: number;
   title: string;
   starred: boolean;
+  note: string;
+  /** Critic's p(human) and its log-odds ranking score; null until `clara score`. */
+  criticP: number | null;
+  criticScore: number | null;
+  composer: string | null;
+  composerP: number | null;
+  novel: boolean | null;
 }
+
+export type SampleSort = 'date' | 'critic' | 'novelty' | 'stars';
+
+export interface SampleQuery {
+  starred?: boolean;
+  runId?: string;
+  sort?: SampleSort;
+}
+
+const SAMPLE_ORDER: Record<SampleSort, string> = {
+  date: 'created_at DESC, id DESC',
+  critic: 'critic_score IS NULL, critic_score DESC, id DESC',
+  // Novel first (human-like, no composer claims it), then the most human-like.
+  novelty: 'novel IS NULL, novel DESC, critic_score IS NULL, critic_score DESC, id DESC',
+  stars: 'starred DESC, created_at DESC, id DESC',
+};
 
 /**
  * Generates samples from a checkpoint, writes each as a MIDI file and records it in the catalog
@@ -99,6 +122,12 @@ export function generateSamples(
           noteCount: s.notes.length,
           title: `Sample ${args.seed}-${s.index + 1}`,
           starred: false,
+          note: '',
+          criticP: null,
+          criticScore: null,
+          composer: null,
+          composerP: null,
+          novel: null,
         };
       })(),
     );
@@ -121,12 +150,16 @@ interface SampleDbRow {
   note_count: number;
   title: string;
   starred: number;
+  note: string;
+  critic_p: number | null;
+  critic_score: number | null;
+  composer: string | null;
+  composer_p: number | null;
+  novel: number | null;
 }
 
-/** Samples in the catalog, newest first; `starred` keeps only the starred ones. */
-export function listSamples(catalog: Catalog, q: { starred?: boolean } = {}): SampleRow[] {
-  const rows = catalog.db.prepare(`SELECT * FROM samples ${q.starred ? 'WHERE starred = 1' : ''} ORDER BY created_at DESC, id DESC`).all() as SampleDbRow[];
-  return rows.map((r) => ({
+function toSampleRow(r: SampleDbRow): SampleRow {
+  return {
     id: r.id,
     createdAt: r.created_at,
     runId: r.run_id,
@@ -140,7 +173,51 @@ export function listSamples(catalog: Catalog, q: { starred?: boolean } = {}): Sa
     noteCount: r.note_count,
     title: r.title,
     starred: r.starred === 1,
-  }));
+    note: r.note,
+    criticP: r.critic_p,
+    criticScore: r.critic_score,
+    composer: r.composer,
+    composerP: r.composer_p,
+    novel: r.novel === null ? null : r.novel === 1,
+  };
+}
+
+/** Samples in the catalog, newest first unless sorted otherwise; filters for starred and by run. */
+export function listSamples(catalog: Catalog, q: SampleQuery = {}): SampleRow[] {
+  const where: string[] = [];
+  if (q.starred) where.push('starred = 1');
+  if (q.runId) where.push('run_id = @runId');
+  const sql = `SELECT * FROM samples ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY ${SAMPLE_ORDER[q.sort ?? 'date']}`;
+  return (catalog.db.prepare(sql).all({ ...(q.runId ? { runId: q.runId } : {}) }) as SampleDbRow[]).map(toSampleRow);
+}
+
+export function getSample(catalog: Catalog, id: number): SampleRow {
+  const r = catalog.db.prepare(`SELECT * FROM samples WHERE id = ?`).get(id) as SampleDbRow | undefined;
+  if (!r) throw new ClaraError(`no sample with id ${id}`, 'not-found', 'sample');
+  return toSampleRow(r);
+}
+
+/** Renames a sample or changes its note; the MIDI file stays where it is. */
+export function updateSample(catalog: Catalog, id: number, changes: { title?: string; note?: string; starred?: boolean }): SampleRow {
+  getSample(catalog, id);
+  if (changes.title !== undefined) {
+    const title = changes.title.trim();
+    if (!title || title.length > 200) throw new ClaraError('must be 1 to 200 characters', 'bad-value', 'title');
+    catalog.db.prepare(`UPDATE samples SET title = ? WHERE id = ?`).run(title, id);
+  }
+  if (changes.note !== undefined) {
+    if (changes.note.length > 10_000) throw new ClaraError('is longer than 10,000 characters', 'bad-value', 'note');
+    catalog.db.prepare(`UPDATE samples SET note = ? WHERE id = ?`).run(changes.note, id);
+  }
+  if (changes.starred !== undefined) setStarred(catalog, id, changes.starred);
+  return getSample(catalog, id);
+}
+
+/** Deletes a sample from the catalog and its MIDI file from the samples folder it was written to. */
+export function deleteSample(catalog: Catalog, id: number): void {
+  const s = getSample(catalog, id);
+  catalog.db.prepare(`DELETE FROM samples WHERE id = ?`).run(id);
+  fs.rmSync(s.file, { force: true });
 }
 
 export function setStarred(catalog: Catalog, id: number, starred: boolean): void {

@@ -143,6 +143,12 @@ export class AwdLstm {
 
   /** Next-token logits for every position, without dropout: used by evaluation and generation. */
   logits(tokens: tf.Tensor2D, state: LstmState[]): { logits: tf.Tensor2D; state: LstmState[] } {
+    const { output, state: next } = this.encode(tokens, state);
+    return { logits: this.decode(output), state: next };
+  }
+
+  /** The last LSTM layer's output [T, B, E] without dropout: what the critic and classifiers read. */
+  encode(tokens: tf.Tensor2D, state: LstmState[]): { output: tf.Tensor3D; state: LstmState[] } {
     let x = this.embed(tokens, this.emb);
     const next: LstmState[] = [];
     this.layers.forEach((l, i) => {
@@ -150,7 +156,7 @@ export class AwdLstm {
       next.push(r.state);
       x = r.output;
     });
-    return { logits: this.decode(x), state: next };
+    return { output: x, state: next };
   }
 
   dispose(): void {
