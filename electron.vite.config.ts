@@ -19,6 +19,8 @@ export default defineConfig({
   },
   renderer: {
     root: resolve('src/renderer'),
+    // Sampled instruments (resources/public/instruments) ship with the renderer: no CDN, ever.
+    publicDir: resolve('resources/public'),
     plugins: [svelte({ configFile: resolve('svelte.config.js') })],
     build: {
       rollupOptions: { input: { index: resolve('src/renderer/index.html') } },

@@ -6,6 +6,7 @@ import { registerExportText } from './commands/exportText';
 import { registerGenerate } from './commands/generate';
 import { registerImport } from './commands/import';
 import { registerPieces } from './commands/pieces';
+import { registerServe } from './commands/serve';
 import { registerStart } from './commands/start';
 import { registerTrain } from './commands/train';
 
@@ -24,6 +25,7 @@ const program = new Command('clara')
   .exitOverride();
 
 registerStart(program);
+registerServe(program);
 registerImport(program);
 registerPieces(program);
 registerEncode(program);

@@ -1,9 +1,7 @@
-import { app, BrowserWindow, Menu, shell } from 'electron';
+import { app, BrowserWindow, dialog, Menu, shell } from 'electron';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Catalog } from '../core/catalog/catalog';
-import { demoCorpusDir } from '../core/corpus/demo';
-import { importPaths } from '../core/import/importer';
 import { defaultDataDir } from '../core/paths';
 import { StudioService } from '../core/studio/service';
 import { serveStudioIpc } from './ipc';
@@ -67,11 +65,21 @@ app.on('second-instance', () => {
 
 app.whenReady().then(async () => {
   const catalog = Catalog.open(dataDir);
-  if (catalog.countPieces().total === 0 && catalog.listImports(1).length === 0) {
-    await importPaths(catalog, [demoCorpusDir()]);
-  }
   applySessionSecurity((await import('electron')).session.defaultSession);
-  serveStudioIpc(new StudioService(catalog, dataDir), isAppUrl);
+  const service = new StudioService(catalog, dataDir, app.getVersion());
+  service.desktop = {
+    importDialog: async (folders) => {
+      const r = await dialog.showOpenDialog(win!, {
+        title: folders ? 'Import a folder of MIDI files' : 'Import MIDI files',
+        properties: folders ? ['openDirectory', 'multiSelections'] : ['openFile', 'multiSelections'],
+        filters: folders ? [] : [{ name: 'MIDI', extensions: ['mid', 'midi', 'kar'] }],
+      });
+      return r.canceled ? [] : r.filePaths;
+    },
+  };
+  serveStudioIpc(service, isAppUrl, () => win);
+  // First run: the demo corpus, imported as a job so the library shows its progress.
+  if (catalog.countPieces().total === 0 && catalog.listImports(1).length === 0) service.handlers.importDemo({});
   Menu.setApplicationMenu(
     Menu.buildFromTemplate([
       ...(process.platform === 'darwin' ? [{ role: 'appMenu' as const }] : []),
@@ -85,7 +93,10 @@ app.whenReady().then(async () => {
   app.on('activate', () => {
     if (BrowserWindow.getAllWindows().length === 0) createWindow();
   });
-  app.on('will-quit', () => catalog.close());
+  app.on('will-quit', () => {
+    service.jobs.shutdown();
+    catalog.close();
+  });
 });
 
 app.on('window-all-closed', () => {

@@ -1,28 +1,40 @@
-import { ipcMain, type IpcMainInvokeEvent } from 'electron';
+import { ipcMain, nativeImage, type BrowserWindow, type IpcMainEvent, type IpcMainInvokeEvent } from 'electron';
+import fs from 'node:fs';
 import type { StudioService } from '../core/studio/service';
-import { errorMessage, ClaraError } from '../core/errors';
-import { validateCall, type ApiError } from '../shared/api';
+import { toApiError, validateCall } from '../shared/api';
+
+const DRAG_ICON =
+  'iVBORw0KGgoAAAANSUhEUgAAACAAAAAgCAYAAABzenr0AAAAP0lEQVR4nO3OMQ0AIAwAsPm/NDFgAg8QEk7YJ2XOXQUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAB4bAF2hQPh4F8ZIgAAAABJRU5ErkJggg==';
 
 /**
  * Serves the StudioApi over IPC. Calls are accepted only from the app's own page, validated against
  * the shared schemas, and answered with `{ok, value}` or `{ok: false, error: {code, message}}`.
+ * Engine events go to the window as `studio:event`.
  */
-export function serveStudioIpc(service: StudioService, isAppUrl: (url: string) => boolean): void {
+export function serveStudioIpc(service: StudioService, isAppUrl: (url: string) => boolean, window: () => BrowserWindow | null): void {
+  const trusted = (event: IpcMainInvokeEvent | IpcMainEvent) => Boolean(event.senderFrame && isAppUrl(event.senderFrame.url));
   ipcMain.handle('studio:call', async (event: IpcMainInvokeEvent, method: unknown, payload: unknown) => {
-    if (!event.senderFrame || !isAppUrl(event.senderFrame.url)) {
-      return { ok: false, error: { code: 'forbidden', message: 'calls are accepted only from the studio itself' } };
-    }
+    if (!trusted(event)) return { ok: false, error: { code: 'forbidden', message: 'calls are accepted only from the studio itself' } };
     try {
       const call = validateCall(method, payload);
       return { ok: true, value: await service.call(call.method, call.input) };
     } catch (err) {
-      const error: ApiError =
-        err instanceof ClaraError
-          ? { code: err.code, message: err.message }
-          : typeof err === 'object' && err !== null && 'code' in err && 'message' in err
-            ? (err as ApiError)
-            : { code: 'internal', message: errorMessage(err) };
-      return { ok: false, error };
+      return { ok: false, error: toApiError(err) };
     }
+  });
+  // Dragging a sample out of the window hands the OS (and a DAW) the real .mid file. The renderer
+  // names a sample id, never a path.
+  ipcMain.on('studio:drag', (event: IpcMainEvent, id: unknown) => {
+    if (!trusted(event) || typeof id !== 'number' || !Number.isInteger(id) || id <= 0) return;
+    try {
+      const file = service.sampleFile(id);
+      if (fs.existsSync(file)) event.sender.startDrag({ file, icon: nativeImage.createFromDataURL(`data:image/png;base64,${DRAG_ICON}`) });
+    } catch {
+      // An unknown sample: nothing to drag.
+    }
+  });
+  service.jobs.subscribe((e) => {
+    const w = window();
+    if (w && !w.isDestroyed()) w.webContents.send('studio:event', e);
   });
 }

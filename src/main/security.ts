@@ -1,22 +1,8 @@
 import type { BrowserWindow, Session } from 'electron';
 
-/**
- * The renderer's Content-Security-Policy: only the app's own scripts and styles, no remote code,
- * no eval, no plugins, no framing. Audio samples and fonts come from the app itself.
- */
-export const CSP = [
-  "default-src 'self'",
-  "script-src 'self'",
-  "style-src 'self' 'unsafe-inline'",
-  "img-src 'self' data: blob:",
-  "media-src 'self' blob:",
-  "font-src 'self'",
-  "connect-src 'self'",
-  "object-src 'none'",
-  "base-uri 'none'",
-  "form-action 'none'",
-  "frame-ancestors 'none'",
-].join('; ');
+import { RENDERER_CSP as CSP } from '../shared/csp';
+
+export { CSP };
 
 export function applySessionSecurity(session: Session): void {
   session.webRequest.onHeadersReceived((details, callback) => {

@@ -4,16 +4,36 @@
  * payload is validated with these schemas on the receiving side before it reaches the engine.
  */
 import { z } from 'zod';
-import type { ImportRecord, PieceDetail, PieceSummary } from '../core/catalog/types';
-import type { ApiMethod } from './methods';
+import type { ImportFailure, ImportRecord, PieceDetail, PieceSummary } from '../core/catalog/types';
+import type { CheckpointRow, RunRow } from '../core/catalog/runs';
+import type { SampleRow } from '../core/generate/samples';
+import type { ApiMethod, JobInfo } from './methods';
 
-export type { ImportRecord, PieceDetail, PieceSummary };
-export { API_METHODS, type ApiMethod } from './methods';
+export type { CheckpointRow, ImportFailure, ImportRecord, JobInfo, PieceDetail, PieceSummary, RunRow, SampleRow };
+export { API_METHODS, type ApiMethod, type StudioEvent } from './methods';
 
 const ensemble = z.enum(['piano', 'solo+piano', 'solo', 'chamber']);
 const split = z.enum(['train', 'test']);
+const id = z.number().int().positive();
+const runId = z.string().regex(/^[\w-]{1,64}$/, 'is not a run id');
+const empty = z.object({}).strict();
+
+/**
+ * A path inside an upload, as a browser gives it for a dropped folder ("Chopin/op28.mid"): relative,
+ * no `..`, no drive or root, a MIDI file. Anything else is refused before a byte is written.
+ */
+export const uploadPath = z
+  .string()
+  .min(1)
+  .max(400)
+  .refine((p) => !p.startsWith('/') && !p.startsWith('\\') && !/^[a-zA-Z]:/.test(p), 'must be a relative path')
+  .refine((p) => p.split(/[\\/]/).every((s) => s !== '..' && s !== '.' && s !== ''), 'must not contain "..", "." or empty parts')
+  .refine((p) => !/[\u0000-\u001f<>:"|?*]/.test(p), 'contains characters not allowed in file names')
+  .refine((p) => /\.(mid|midi|kar)$/i.test(p), 'must be a .mid, .midi or .kar file');
 
 export const schemas = {
+  capabilities: empty,
+  catalogSummary: empty,
   listPieces: z
     .object({
       search: z.string().max(200).optional(),
@@ -26,9 +46,67 @@ export const schemas = {
       offset: z.number().int().min(0).optional(),
     })
     .strict(),
-  getPiece: z.object({ id: z.number().int().positive() }).strict(),
-  catalogSummary: z.object({}).strict(),
+  getPiece: z.object({ id }).strict(),
+  pieceNotes: z.object({ id }).strict(),
+  updatePiece: z.object({ id, composer: z.string().trim().min(1).max(200).optional(), title: z.string().trim().min(1).max(300).optional() }).strict(),
+  removePiece: z.object({ id }).strict(),
   listImports: z.object({ limit: z.number().int().min(1).max(1000).optional() }).strict(),
+  importFailures: z.object({ importId: id }).strict(),
+  importDemo: empty,
+  importDialog: z.object({ folders: z.boolean().optional() }).strict(),
+  uploadFile: z
+    .object({
+      batch: z.string().regex(/^[a-z0-9-]{8,64}$/, 'is not an upload batch id'),
+      path: uploadPath,
+      // 16 MiB of MIDI, base64 (4/3 larger): far more than any real MIDI file.
+      dataBase64: z.string().max(Math.ceil((16 * 1024 * 1024 * 4) / 3)).regex(/^[A-Za-z0-9+/]*={0,2}$/, 'is not base64'),
+    })
+    .strict(),
+  importUploads: z.object({ batch: z.string().regex(/^[a-z0-9-]{8,64}$/, 'is not an upload batch id') }).strict(),
+  listJobs: empty,
+  cancelJob: z.object({ id: z.string().max(64) }).strict(),
+  listRuns: empty,
+  runMetrics: z.object({ runId }).strict(),
+  startTraining: z
+    .object({
+      encoding: z.enum(['notewise', 'chordwise']),
+      sampleFreq: z.number().int().min(1).max(96),
+      preset: z.enum(['tiny', 'laptop', 'clara']),
+      emb: z.number().int().min(2).max(4096).optional(),
+      hidden: z.number().int().min(2).max(8192).optional(),
+      layers: z.number().int().min(1).max(8).optional(),
+      hours: z.number().positive().max(1000).optional(),
+      steps: z.number().int().positive().max(1e9).optional(),
+      until: z.string().regex(/^(\d{1,2}:\d{2}|\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2})?(\.\d+)?Z?)$/, 'is not a time (07:00 or an ISO date)').optional(),
+      composers: z.array(z.string().min(1).max(200)).max(1000).optional(),
+      evalEvery: z.number().int().min(1).max(1e6).optional(),
+      valTokens: z.number().int().min(10).max(1e8).optional(),
+    })
+    .strict(),
+  pauseRun: z.object({ runId }).strict(),
+  stopRun: z.object({ runId }).strict(),
+  resumeRun: z.object({ runId }).strict(),
+  listSamples: z.object({ sort: z.enum(['date', 'critic', 'novelty', 'stars']).optional(), starred: z.boolean().optional(), runId: runId.optional() }).strict(),
+  generate: z
+    .object({
+      checkpoint: z.string().regex(/^(\d+|([\w-]+:)?(latest|best))$/, 'is not a checkpoint (id, latest, best or RUN:latest|best)'),
+      prompt: z.discriminatedUnion('kind', [
+        z.object({ kind: z.literal('none') }).strict(),
+        z.object({ kind: z.literal('piece'), pieceId: id }).strict(),
+        z.object({ kind: z.literal('upload'), batch: z.string().regex(/^[a-z0-9-]{8,64}$/), path: uploadPath }).strict(),
+      ]),
+      seconds: z.number().min(1).max(3600),
+      temperature: z.number().min(0).max(10),
+      topN: z.number().int().min(1).max(1000),
+      count: z.number().int().min(1).max(64),
+      seed: z.number().int().min(0).max(2 ** 31),
+    })
+    .strict(),
+  sampleNotes: z.object({ id }).strict(),
+  sampleMidi: z.object({ id, fromS: z.number().min(0).optional(), toS: z.number().min(0).optional() }).strict(),
+  updateSample: z.object({ id, title: z.string().trim().min(1).max(200).optional(), note: z.string().max(10_000).optional(), starred: z.boolean().optional() }).strict(),
+  deleteSample: z.object({ id }).strict(),
+  scoreSamples: z.object({ ids: z.array(id).max(10_000) }).strict(),
 } as const satisfies Record<ApiMethod, z.ZodType>;
 export type ApiInput<M extends ApiMethod> = z.infer<(typeof schemas)[M]>;
 
@@ -41,11 +119,68 @@ export interface CatalogSummary {
   dataDir: string;
 }
 
+/** Notes for the piano roll and playback, in seconds, as parallel arrays (20,000 notes stay compact). */
+export interface NoteArrays {
+  pitch: number[];
+  start: number[];
+  end: number[];
+  velocity: number[];
+  /** 0 piano, 1 solo instrument. */
+  voice: number[];
+  seconds: number;
+  /** Beats per minute the times were computed at (the piece's average). */
+  bpm: number;
+  /** GM program of the solo part, when there is one. */
+  soloProgram: number | null;
+}
+
+export interface Capabilities {
+  /** The Electron app: native dialogs and drag-out of files. */
+  desktop: boolean;
+  backend: string;
+  version: string;
+}
+
+export interface RunInfo extends RunRow {
+  checkpoints: CheckpointRow[];
+  /** The job driving it in this studio session, if any. */
+  jobId: string | null;
+}
+
+export interface RunMetrics {
+  train: Array<{ step: number; loss: number; ce: number; accuracy: number; lr: number; tokensPerSec: number; elapsedS: number }>;
+  eval: Array<{ step: number; valLoss: number; valPerplexity: number; valAccuracy: number }>;
+}
+
 export interface ApiOutputs {
+  capabilities: Capabilities;
+  catalogSummary: CatalogSummary;
   listPieces: PieceSummary[];
   getPiece: PieceDetail;
-  catalogSummary: CatalogSummary;
+  pieceNotes: NoteArrays;
+  updatePiece: PieceDetail;
+  removePiece: { removed: number };
   listImports: ImportRecord[];
+  importFailures: ImportFailure[];
+  importDemo: JobInfo;
+  importDialog: JobInfo | null;
+  uploadFile: { stored: string };
+  importUploads: JobInfo;
+  listJobs: JobInfo[];
+  cancelJob: JobInfo;
+  listRuns: RunInfo[];
+  runMetrics: RunMetrics;
+  startTraining: JobInfo;
+  pauseRun: JobInfo;
+  stopRun: JobInfo;
+  resumeRun: JobInfo;
+  listSamples: SampleRow[];
+  generate: JobInfo;
+  sampleNotes: NoteArrays;
+  sampleMidi: { name: string; dataBase64: string };
+  updateSample: SampleRow;
+  deleteSample: { deleted: number };
+  scoreSamples: JobInfo;
 }
 
 export type StudioApi = { [M in ApiMethod]: (input: ApiInput<M>) => Promise<ApiOutputs[M]> };
@@ -70,4 +205,12 @@ export function validateCall(method: unknown, payload: unknown): { method: ApiMe
     throw { code: 'bad-payload', message: `${method}: ${field}: ${issue.message}` } satisfies ApiError;
   }
   return { method, input: parsed.data };
+}
+
+/** Turns anything thrown by the engine into the ApiError the renderer sees. */
+export function toApiError(err: unknown): ApiError {
+  if (typeof err === 'object' && err !== null && 'code' in err && 'message' in err && typeof (err as ApiError).code === 'string') {
+    return { code: (err as ApiError).code, message: String((err as ApiError).message) };
+  }
+  return { code: 'internal', message: err instanceof Error ? err.message : String(err) };
 }

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
-import { ClaraError } from '../../core/errors';
+import { ClaraError, errorMessage } from '../../core/errors';
+import { scoreSamples } from '../../core/critic/score';
 import { generateSamples, listSamples, setStarred, type PromptSpec, type SampleSort } from '../../core/generate/samples';
 import type { SamplingOptions } from '../../core/generate/sampler';
 import { initBackend, parseBackendChoice } from '../../core/model/backend';
@@ -22,6 +23,8 @@ interface GenerateFlags {
   out?: string;
   backend: string;
   json?: boolean;
+  events?: boolean;
+  score?: boolean;
 }
 
 /** "60s", "2m", "1m30s" → seconds; "2000" → words. */
@@ -52,25 +55,45 @@ export function registerGenerate(program: Command): void {
     .option('--out <dir>', 'folder for the MIDI files (default: samples/ in the data folder)')
     .option('--backend <name>', 'auto, node-gpu, node, wasm or cpu', 'auto')
     .option('--json', 'print the samples as JSON')
+    .option('--events', 'print progress and the result as JSON lines (for the studio)')
+    .option('--score', 'score the new samples with the critic and composer classifier')
     .action(async (f: GenerateFlags, cmd: Command) => {
+      const line = (e: unknown): void => void process.stdout.write(`${JSON.stringify(e)}\n`);
       await initBackend(parseBackendChoice(f.backend));
       const sampling: SamplingOptions =
         f.topK !== undefined || f.topP !== undefined
           ? { temperature: f.temperature, topK: f.topK, topP: f.topP }
           : { temperature: f.temperature, topN: f.topN ?? 3, truncProb: f.truncProb };
       const prompt: PromptSpec = !f.prompt ? { kind: 'none' } : /^\d+$/.test(f.prompt) ? { kind: 'piece', pieceId: Number(f.prompt) } : { kind: 'file', path: f.prompt };
-      const bar = f.json ? null : new ProgressBar('generate');
+      const bar = f.json || f.events ? null : new ProgressBar('generate');
+      let lastLine = 0;
       const t0 = performance.now();
       const rows = await withCatalog(cmd, (catalog) =>
         generateSamples(
           catalog,
           dataDirOf(cmd),
           { checkpoint: f.checkpoint, prompt, promptWords: f.promptWords, outDir: f.out, count: f.n, ...parseLength(f.length), sampling, seed: f.seed },
-          (d, t) => bar?.update(d, t),
+          (d, t) => {
+            bar?.update(d, t);
+            if (f.events && (Date.now() - lastLine > 200 || d === t)) {
+              lastLine = Date.now();
+              line({ type: 'progress', phase: 'generate', done: d, total: t });
+            }
+          },
         ),
       );
       bar?.done();
       const seconds = (performance.now() - t0) / 1000;
+      let scoreError: string | undefined;
+      if (f.score) {
+        if (f.events) line({ type: 'progress', phase: 'score', done: 0, total: rows.length });
+        try {
+          await withCatalog(cmd, (catalog) => scoreSamples(catalog, rows.map((r) => r.id)));
+        } catch (err) {
+          scoreError = errorMessage(err);
+        }
+      }
+      if (f.events) return line({ type: 'end', ids: rows.map((r) => r.id), seconds, scoreError });
       if (f.json) return printJson({ samples: rows, seconds });
       console.log(table(rows.map((r) => [String(r.id), r.title, formatDuration(r.durationS), String(r.noteCount), r.file]), ['id', 'title', 'time', 'notes', 'file']));
       console.log(`\n${rows.length} samples in ${seconds.toFixed(1)} s.`);

@@ -5,14 +5,18 @@ import { demoCorpusDir } from '../../core/corpus/demo';
 import { importPaths } from '../../core/import/importer';
 import { withCatalog, dataDirOf } from '../context';
 import { ProgressBar } from '../output';
-import { findDesktop, launchDesktop } from '../desktop';
+import { buildStudio, ensureElectronSqlite, findDesktop, launchDesktop, root } from '../desktop';
+import { intArg } from '../options';
+import { runServer } from './serve';
 
 export function registerStart(program: Command): void {
   program
     .command('start')
     .description('open the studio on your catalog, importing the bundled demo corpus on first run')
-    .option('--no-desktop', 'prepare the catalog only; do not open the desktop app')
-    .action(async (f: { desktop: boolean }, cmd: Command) => {
+    .option('--no-desktop', 'prepare the catalog only; do not open the studio')
+    .option('--port <n>', 'port when serving to a browser', intArg('--port', 0, 65535))
+    .option('--open', 'when serving, open the URL in the default browser')
+    .action(async (f: { desktop: boolean; port?: number; open?: boolean }, cmd: Command) => {
       const dataDir = dataDirOf(cmd);
       await withCatalog(cmd, async (catalog) => {
         const fresh = catalog.countPieces().total === 0 && catalog.listImports(1).length === 0;
@@ -28,15 +32,16 @@ export function registerStart(program: Command): void {
         console.log(`Catalog ${catalog.file}: ${c.total} pieces (${c.train} train, ${c.test} test) by ${c.composers} composers, ${c.notes} notes.`);
       });
       if (!f.desktop) return;
+      if (!fs.existsSync(path.join(root, 'out', 'renderer', 'index.html'))) {
+        console.log('Building the studio (first run)…');
+        await buildStudio();
+      }
       const desktop = findDesktop();
-      if (!desktop.ok) {
-        console.log(`Desktop studio not opened: ${desktop.reason}. Browse the catalog with \`npx clara pieces\`.`);
-        return;
+      if (desktop.ok) {
+        await ensureElectronSqlite();
+        return launchDesktop(desktop, dataDir);
       }
-      if (!fs.existsSync(desktop.mainEntry)) {
-        console.log('Desktop studio not opened: it is not built yet; run `npm run build` first.');
-        return;
-      }
-      await launchDesktop(desktop, dataDir);
+      console.log(`The desktop app cannot run here (${desktop.reason}); serving the studio to a browser instead.`);
+      await runServer(dataDir, { port: f.port, open: f.open });
     });
 }

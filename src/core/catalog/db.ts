@@ -1,10 +1,35 @@
 import Database from 'better-sqlite3';
 import fs from 'node:fs';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { ClaraError } from '../errors';
 import { MIGRATIONS } from './migrations';
 
 export type Db = Database.Database;
+
+/**
+ * Under Electron (the desktop app, or a job it spawns as ELECTRON_RUN_AS_NODE) better-sqlite3 must
+ * be the Electron-ABI build in native/electron/; under Node, node_modules' own build. Returns the
+ * Electron build's path when it applies, or undefined for the default.
+ */
+export function nativeBinding(): string | undefined {
+  if (!process.versions.electron) return undefined;
+  const candidates = [
+    process.env.CLARA_SQLITE_BINDING,
+    path.resolve(process.cwd(), 'native', 'electron', 'better_sqlite3.node'),
+    (process as { resourcesPath?: string }).resourcesPath ? path.join((process as { resourcesPath?: string }).resourcesPath!, 'native', 'better_sqlite3.node') : undefined,
+    ...[2, 3, 4].map((up) => path.resolve(__dirnameOf(), ...Array<string>(up).fill('..'), 'native', 'electron', 'better_sqlite3.node')),
+  ];
+  return candidates.find((c): c is string => Boolean(c && fs.existsSync(c)));
+}
+
+function __dirnameOf(): string {
+  try {
+    return path.dirname(fileURLToPath(import.meta.url));
+  } catch {
+    return process.cwd();
+  }
+}
 
 /**
  * Opens (creating if needed) the catalog at `file`, in WAL mode so readers (the studio UI) never
@@ -14,7 +39,8 @@ export function openCatalogDb(file: string): Db {
   if (file !== ':memory:') fs.mkdirSync(path.dirname(file), { recursive: true });
   let db: Db;
   try {
-    db = new Database(file);
+    const binding = nativeBinding();
+    db = binding ? new Database(file, { nativeBinding: binding }) : new Database(file);
   } catch (err) {
     throw new ClaraError(`cannot open the catalog (${err instanceof Error ? err.message : String(err)})`, 'catalog', file);
   }

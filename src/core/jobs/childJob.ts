@@ -1,9 +1,12 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
 import path from 'node:path';
 import readline from 'node:readline';
 import { fileURLToPath } from 'node:url';
 
-const claraBin = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../bin/clara.mjs');
+// From src/core/jobs in the source tree, or from out/main when bundled into the Electron main process.
+const here = path.dirname(fileURLToPath(import.meta.url));
+const claraBin = [path.resolve(here, '../../../bin/clara.mjs'), path.resolve(here, '../../bin/clara.mjs')].find((p) => fs.existsSync(p)) ?? path.resolve(here, '../../../bin/clara.mjs');
 
 export type JobOutcome = { status: 'ended'; code: number } | { status: 'crashed'; code: number | null; signal: string | null; stderr: string };
 
@@ -26,7 +29,10 @@ export function runClaraJob<E extends { type: string }>(
   args: string[],
   opts: { onEvent?: (e: E) => void; finalEvent?: string; env?: NodeJS.ProcessEnv } = {},
 ): ChildJob<E> {
-  const child = spawn(process.execPath, [claraBin, ...args, '--json'], { stdio: ['ignore', 'pipe', 'pipe'], env: opts.env ?? process.env });
+  // Inside Electron, execPath is the Electron binary: ELECTRON_RUN_AS_NODE makes it a plain Node
+  // with Electron's ABI, which the Electron build of better-sqlite3 matches.
+  const env = { ...(opts.env ?? process.env), ...(process.versions.electron ? { ELECTRON_RUN_AS_NODE: '1' } : {}) };
+  const child = spawn(process.execPath, [claraBin, ...args, '--json'], { stdio: ['ignore', 'pipe', 'pipe'], env });
   const events: E[] = [];
   let stderr = '';
   child.stderr!.on('data', (d: Buffer) => {

@@ -1,43 +1,254 @@
+import fs from 'node:fs';
+import path from 'node:path';
 import type { Catalog } from '../catalog/catalog';
-import type { ImportRecord, PieceDetail, PieceQuery, PieceSummary } from '../catalog/types';
+import type { ImportFailure, ImportRecord, PieceDetail, PieceQuery, PieceSummary } from '../catalog/types';
+import { demoCorpusDir } from '../corpus/demo';
+import { ClaraError } from '../errors';
+import { readMidi } from '../midi/read';
+import { notesInSeconds, sliceMidi } from '../midi/slice';
+import { deleteSample, getSample, listSamples, updateSample, type SampleQuery, type SampleRow } from '../generate/samples';
+import type { ApiInput, ApiOutputs, Capabilities, CatalogSummary, NoteArrays, RunInfo, RunMetrics } from '../../shared/api';
+import type { ApiMethod, JobInfo } from '../../shared/methods';
+import { JobManager } from './jobs';
+
+type Handlers = { [M in ApiMethod]: (input: ApiInput<M>) => ApiOutputs[M] | Promise<ApiOutputs[M]> };
+
+interface TrainLine {
+  type: string;
+  runId?: string;
+  step?: number;
+  progress?: number;
+  etaS?: number | null;
+  ce?: number;
+  tokensPerSec?: number;
+  status?: string;
+  reason?: string;
+  bestValLoss?: number | null;
+}
 
 /**
  * The engine's side of the studio's API, shared by the Electron main process and the served twin.
- * Inputs arrive already validated by the shell that received them.
+ * Inputs arrive already validated by the shell that received them (src/shared/api.ts).
  */
 export class StudioService {
+  readonly jobs: JobManager;
+  /** The desktop shell fills these in; the served twin has no native dialogs. */
+  desktop: { importDialog: (folders: boolean) => Promise<string[]> } | null = null;
+
   constructor(
-    private readonly catalog: Catalog,
+    readonly catalog: Catalog,
     readonly dataDir: string,
-  ) {}
-
-  listPieces(q: PieceQuery): PieceSummary[] {
-    return this.catalog.listPieces(q);
+    readonly version = '0.1.0',
+  ) {
+    this.jobs = new JobManager(catalog, dataDir);
   }
 
-  getPiece({ id }: { id: number }): PieceDetail {
-    return this.catalog.getPiece(id);
+  private uploadsDir(batch: string): string {
+    return path.join(this.dataDir, 'uploads', batch);
   }
 
-  catalogSummary(): { total: number; train: number; test: number; notes: number; composers: Array<{ composer: string; pieces: number }>; dataDir: string } {
-    const c = this.catalog.countPieces();
-    return { total: c.total, train: c.train, test: c.test, notes: c.notes, composers: this.catalog.composers(), dataDir: this.dataDir };
+  /** A validated upload path resolved inside its batch folder, checked again after resolving. */
+  private uploadFilePath(batch: string, rel: string): string {
+    const root = this.uploadsDir(batch);
+    const file = path.resolve(root, ...rel.split(/[\\/]/));
+    if (!file.startsWith(root + path.sep)) throw new ClaraError('must stay inside the upload folder', 'bad-payload', 'path');
+    return file;
   }
 
-  listImports({ limit }: { limit?: number }): ImportRecord[] {
-    return this.catalog.listImports(limit);
+  private noteArraysOfPiece(id: number): NoteArrays {
+    const piece = this.catalog.getPiece(id);
+    const { ppq, notes } = this.catalog.pieceNotes(id);
+    const solo = piece.tracks.find((t) => t.role === 'solo');
+    return { ...notesInSeconds(notes, ppq, piece.durationBeats * ppq, piece.durationSeconds), soloProgram: solo ? solo.program : null };
   }
 
-  /** The API's handlers by method name; the shells check this covers every method of the contract. */
-  readonly handlers = {
-    listPieces: (input: unknown) => this.listPieces(input as PieceQuery),
-    getPiece: (input: unknown) => this.getPiece(input as { id: number }),
-    catalogSummary: () => this.catalogSummary(),
-    listImports: (input: unknown) => this.listImports(input as { limit?: number }),
+  private noteArraysOfSample(s: SampleRow): NoteArrays {
+    let bytes: Buffer;
+    try {
+      bytes = fs.readFileSync(s.file);
+    } catch (err) {
+      throw new ClaraError(`the sample's MIDI file is gone (${(err as NodeJS.ErrnoException).code})`, 'not-found', s.file);
+    }
+    const piece = readMidi(bytes, { pedal: false, path: s.file });
+    const solo = piece.tracks.find((t) => t.role === 'solo');
+    return { ...notesInSeconds(piece.notes, piece.ppq, piece.durationTicks, piece.durationSeconds), soloProgram: solo ? solo.program : null };
+  }
+
+  private runInfo(): RunInfo[] {
+    const cps = this.catalog.runs.checkpoints();
+    return this.catalog.runs.list().map((r) => ({ ...r, checkpoints: cps.filter((c) => c.runId === r.id).sort((a, b) => a.kind.localeCompare(b.kind)), jobId: this.jobs.runningFor(r.id)?.info.id ?? null }));
+  }
+
+  private trainJob(title: string, args: string[], runId?: string): JobInfo {
+    return this.jobs.startChild<TrainLine>('train', title, ['train', ...args], {
+      runId,
+      finalEvent: 'end',
+      onEvent: (job, e) => {
+        if (e.runId && !job.info.runId) job.info.runId = e.runId;
+        if (e.runId) this.jobs.emit({ type: 'train', runId: e.runId, event: e as { type: string } });
+        if (e.type === 'start') this.jobs.emit({ type: 'changed', what: 'runs' });
+        if (e.type === 'step') this.jobs.update(job, { done: Math.round((e.progress ?? 0) * 1000), total: 1000, detail: `step ${e.step}, loss ${e.ce?.toFixed(3)}, ${Math.round(e.tokensPerSec ?? 0)} tok/s` });
+        if (e.type === 'checkpoint') this.jobs.emit({ type: 'changed', what: 'runs' });
+      },
+      onEnd: (job, _ok, events) => {
+        const end = events.find((e) => e.type === 'end');
+        if (job.pausing && job.info.runId) this.catalog.runs.update(job.info.runId, { status: 'paused', endReason: 'paused by the user' });
+        this.jobs.emit({ type: 'changed', what: 'runs' });
+        if (job.pausing) return { status: 'cancelled', result: `paused at step ${end?.step ?? '?'}` };
+        return end ? { result: `${end.status} at step ${end.step}: ${end.reason}`, status: end.status === 'failed' ? 'failed' : 'done' } : undefined;
+      },
+    });
+  }
+
+  private trainingJobFor(runId: string) {
+    const job = this.jobs.runningFor(runId);
+    if (!job) throw new ClaraError('is not training in this studio', 'not-running', `run ${runId}`);
+    return job;
+  }
+
+  readonly handlers: Handlers = {
+    capabilities: (): Capabilities => ({ desktop: this.desktop !== null, backend: 'auto', version: this.version }),
+    catalogSummary: (): CatalogSummary => {
+      const c = this.catalog.countPieces();
+      return { total: c.total, train: c.train, test: c.test, notes: c.notes, composers: this.catalog.composers(), dataDir: this.dataDir };
+    },
+    listPieces: (q): PieceSummary[] => this.catalog.listPieces(q as PieceQuery),
+    getPiece: ({ id }): PieceDetail => this.catalog.getPiece(id),
+    pieceNotes: ({ id }) => this.noteArraysOfPiece(id),
+    updatePiece: ({ id, composer, title }) => {
+      const p = this.catalog.updatePiece(id, { composer, title });
+      this.jobs.emit({ type: 'changed', what: 'pieces' });
+      return p;
+    },
+    removePiece: ({ id }) => {
+      this.catalog.removePiece(id);
+      this.jobs.emit({ type: 'changed', what: 'pieces' });
+      return { removed: id };
+    },
+    listImports: ({ limit }): ImportRecord[] => this.catalog.listImports(limit),
+    importFailures: ({ importId }): ImportFailure[] => this.catalog.importFailures(importId),
+    importDemo: () => this.jobs.startImport([demoCorpusDir()], 'Demo corpus'),
+    importDialog: async ({ folders }) => {
+      if (!this.desktop) throw new ClaraError('is only in the desktop app; drop files or use the file picker', 'unsupported', 'importDialog');
+      const paths = await this.desktop.importDialog(folders ?? true);
+      return paths.length ? this.jobs.startImport(paths, paths.length === 1 ? path.basename(paths[0]!) : `${paths.length} items`) : null;
+    },
+    uploadFile: ({ batch, path: rel, dataBase64 }) => {
+      const file = this.uploadFilePath(batch, rel);
+      fs.mkdirSync(path.dirname(file), { recursive: true });
+      fs.writeFileSync(file, Buffer.from(dataBase64, 'base64'));
+      return { stored: rel };
+    },
+    importUploads: ({ batch }) => {
+      const dir = this.uploadsDir(batch);
+      if (!fs.existsSync(dir)) throw new ClaraError('has no uploaded files', 'not-found', `upload ${batch}`);
+      return this.jobs.startImport([dir], 'Dropped files');
+    },
+    listJobs: () => this.jobs.list(),
+    cancelJob: ({ id }) => {
+      const info = this.jobs.cancel(id);
+      if (!info) throw new ClaraError('no such job', 'not-found', `job ${id}`);
+      return info;
+    },
+    listRuns: () => this.runInfo(),
+    runMetrics: ({ runId }): RunMetrics => {
+      this.catalog.runs.get(runId);
+      const train: RunMetrics['train'] = [];
+      const evals: RunMetrics['eval'] = [];
+      for (const m of this.catalog.runs.metrics(runId)) {
+        const d = m.data as Record<string, number>;
+        if (m.kind === 'train') train.push({ step: m.step, loss: d.loss!, ce: d.ce ?? d.loss!, accuracy: d.accuracy!, lr: d.lr!, tokensPerSec: d.tokensPerSec!, elapsedS: d.elapsedS! });
+        else evals.push({ step: m.step, valLoss: d.valLoss!, valPerplexity: d.valPerplexity!, valAccuracy: d.valAccuracy! });
+      }
+      return { train, eval: evals };
+    },
+    startTraining: (o) => {
+      const args = ['--encoding', o.encoding, '--sample-freq', String(o.sampleFreq), '--preset', o.preset];
+      if (o.emb) args.push('--emb', String(o.emb));
+      if (o.hidden) args.push('--hidden', String(o.hidden));
+      if (o.layers) args.push('--layers', String(o.layers));
+      if (o.hours) args.push('--hours', String(o.hours));
+      if (o.steps) args.push('--steps', String(o.steps));
+      if (o.until) args.push('--until', o.until);
+      if (o.composers?.length) args.push('--composers', o.composers.join(','));
+      if (o.evalEvery) args.push('--eval-every', String(o.evalEvery));
+      if (o.valTokens) args.push('--val-tokens', String(o.valTokens));
+      return this.trainJob(`Training ${o.preset} ${o.encoding}`, args);
+    },
+    pauseRun: ({ runId }) => {
+      const job = this.trainingJobFor(runId);
+      job.pausing = true;
+      job.cancel();
+      return { ...job.info };
+    },
+    stopRun: ({ runId }) => {
+      const job = this.trainingJobFor(runId);
+      job.cancel();
+      return { ...job.info };
+    },
+    resumeRun: ({ runId }) => {
+      const run = this.catalog.runs.get(runId);
+      if (this.jobs.runningFor(runId) || (run.status === 'running' && run.pid !== null)) throw new ClaraError('is already training', 'busy', `run ${runId}`);
+      if (run.status === 'finished') throw new ClaraError('has finished; start a new run to train more', 'finished', `run ${runId}`);
+      return this.trainJob(`Resuming ${runId}`, ['--resume', runId], runId);
+    },
+    listSamples: (q): SampleRow[] => listSamples(this.catalog, q as SampleQuery),
+    generate: (o) => {
+      const args = ['generate', '--checkpoint', o.checkpoint, '-n', String(o.count), '--length', `${o.seconds}s`, '--temperature', String(o.temperature), '--top-n', String(o.topN), '--seed', String(o.seed), '--events', '--score'];
+      if (o.prompt.kind === 'piece') args.push('--prompt', String(o.prompt.pieceId));
+      if (o.prompt.kind === 'upload') {
+        const file = this.uploadFilePath(o.prompt.batch, o.prompt.path);
+        if (!fs.existsSync(file)) throw new ClaraError('was not uploaded', 'not-found', o.prompt.path);
+        args.push('--prompt', file);
+      }
+      const emitted = new Set<number>();
+      return this.jobs.startChild<{ type: string; phase?: string; done?: number; total?: number; ids?: number[]; scoreError?: string }>('generate', `Generating ${o.count} × ${o.seconds} s`, args, {
+        finalEvent: 'end',
+        onEvent: (job, e) => {
+          if (e.type === 'progress') this.jobs.update(job, { done: e.done ?? 0, total: e.total ?? 0, detail: e.phase === 'score' ? 'scoring' : 'sampling' });
+          if (e.type === 'end') for (const id of e.ids ?? []) emitted.add(id);
+        },
+        onEnd: (_job, ok, events) => {
+          this.jobs.emit({ type: 'changed', what: 'samples' });
+          const end = events.find((e) => e.type === 'end');
+          if (ok && end) return { result: `${end.ids?.length ?? 0} samples${end.scoreError ? `; not scored: ${end.scoreError}` : ''}` };
+        },
+      });
+    },
+    sampleNotes: ({ id }) => this.noteArraysOfSample(getSample(this.catalog, id)),
+    sampleMidi: ({ id, fromS, toS }) => {
+      const s = getSample(this.catalog, id);
+      const bytes = fs.readFileSync(s.file);
+      const base = s.title.replace(/[^\w\- ]+/g, '').trim().replace(/\s+/g, '-') || `sample-${id}`;
+      if (fromS !== undefined && toS !== undefined) {
+        if (toS <= fromS) throw new ClaraError('must be after fromS', 'bad-payload', 'toS');
+        return { name: `${base}-${fromS.toFixed(1)}-${toS.toFixed(1)}s.mid`, dataBase64: Buffer.from(sliceMidi(bytes, fromS, toS)).toString('base64') };
+      }
+      return { name: `${base}.mid`, dataBase64: bytes.toString('base64') };
+    },
+    updateSample: ({ id, ...changes }) => {
+      const r = updateSample(this.catalog, id, changes);
+      this.jobs.emit({ type: 'changed', what: 'samples' });
+      return r;
+    },
+    deleteSample: ({ id }) => {
+      deleteSample(this.catalog, id);
+      this.jobs.emit({ type: 'changed', what: 'samples' });
+      return { deleted: id };
+    },
+    scoreSamples: ({ ids }) =>
+      this.jobs.startChild<{ type: string }>('score', `Scoring ${ids.length || 'all'} samples`, ['score', ...ids.map(String)], {
+        onEnd: () => this.jobs.emit({ type: 'changed', what: 'samples' }),
+      }),
   };
 
   /** Routes a call the shell has validated. */
-  call(method: keyof StudioService['handlers'], input: unknown): unknown {
-    return this.handlers[method](input);
+  async call(method: ApiMethod, input: unknown): Promise<unknown> {
+    return (this.handlers[method] as (i: unknown) => unknown)(input);
+  }
+
+  /** Path of a sample's MIDI file, for the desktop shell's drag-out (the renderer never sees it). */
+  sampleFile(id: number): string {
+    return getSample(this.catalog, id).file;
   }
 }
