@@ -1,0 +1,84 @@
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import readline from 'node:readline';
+import { fileURLToPath } from 'node:url';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+
+export const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+export const CHROMIUM = process.env.CLARA_CHROMIUM ?? '/usr/bin/chromium';
+/** In CI the browser is installed by .ci/run and the specs must run; elsewhere they skip without it. */
+export const haveBrowser = fs.existsSync(CHROMIUM);
+if (!haveBrowser && process.env.CI) throw new Error(`e2e: ${CHROMIUM} is missing (apt-get install chromium)`);
+
+export const shotsDir = path.join(root, 'e2e', 'screenshots');
+
+/** Builds the studio once if no build is there (the specs drive the built renderer, as users get it). */
+export function ensureBuilt(): void {
+  if (fs.existsSync(path.join(root, 'out', 'renderer', 'index.html'))) return;
+  const r = spawnSync(process.execPath, [path.join(root, 'node_modules', 'electron-vite', 'bin', 'electron-vite.js'), 'build'], { cwd: root, stdio: 'inherit' });
+  if (r.status !== 0) throw new Error('electron-vite build failed');
+}
+
+export interface Studio {
+  url: string;
+  token: string;
+  origin: string;
+  dataDir: string;
+  browser: Browser;
+  context: BrowserContext;
+  page: Page;
+  /** Page errors and console errors seen so far (the specs assert there are none). */
+  problems: string[];
+  shot(name: string): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** Starts `clara serve` on a fresh data folder and opens it in headless chromium. */
+export async function openStudio(prefix: string, opts: { dataDir?: string } = {}): Promise<Studio> {
+  ensureBuilt();
+  const dataDir = opts.dataDir ?? fs.mkdtempSync(path.join(os.tmpdir(), `clara-e2e-${prefix}-`));
+  const server: ChildProcess = spawn(process.execPath, [path.join(root, 'bin', 'clara.mjs'), '--data-dir', dataDir, 'serve'], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stderr = '';
+  server.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
+  const url = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`clara serve did not start: ${stderr}`)), 60_000);
+    readline.createInterface({ input: server.stdout! }).on('line', (line) => {
+      const m = /served at (http:\/\/\S+)/.exec(line);
+      if (m) {
+        clearTimeout(timer);
+        resolve(m[1]!);
+      }
+    });
+    server.on('exit', (code) => reject(new Error(`clara serve exited with ${code}: ${stderr}`)));
+  });
+  const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ['--no-sandbox', '--autoplay-policy=no-user-gesture-required'] });
+  const context = await browser.newContext({ viewport: { width: 1400, height: 900 }, acceptDownloads: true });
+  const page = await context.newPage();
+  const problems: string[] = [];
+  page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
+  page.on('console', (m) => {
+    if (m.type() === 'error' && !/favicon/.test(m.location().url)) problems.push(`console: ${m.text()} (${m.location().url})`);
+  });
+  await page.goto(url);
+  fs.mkdirSync(shotsDir, { recursive: true });
+  const u = new URL(url);
+  return {
+    url,
+    token: u.searchParams.get('token')!,
+    origin: u.origin,
+    dataDir,
+    browser,
+    context,
+    page,
+    problems,
+    shot: async (name) => void (await page.screenshot({ path: path.join(shotsDir, `${name}.png`) })),
+    close: async () => {
+      await browser.close();
+      server.kill('SIGTERM');
+      await new Promise((r) => server.once('exit', r));
+      if (!opts.dataDir) fs.rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}

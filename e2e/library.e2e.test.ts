@@ -1,0 +1,117 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { haveBrowser, openStudio, root, type Studio } from './harness';
+
+let s: Studio;
+beforeAll(async () => {
+  if (haveBrowser) s = await openStudio('library');
+}, 120_000);
+afterAll(async () => s?.close());
+
+describe.skipIf(!haveBrowser)('library (served twin in chromium)', () => {
+  it('starts empty and imports the bundled demo corpus with progress', async () => {
+    const { page } = s;
+    await page.getByText('Your library is empty').waitFor();
+    await s.shot('library-empty');
+    await page.getByRole('button', { name: 'Import demo corpus' }).first().click();
+    await page.waitForFunction(() => document.querySelectorAll('[data-piece-id]').length > 20, null, { timeout: 60_000 });
+    await page.getByTestId('summary').getByText('36 pieces').waitFor();
+    await s.shot('library-imported');
+  });
+
+  it('searches as you type, filters by composer and ensemble, and sorts by a column', async () => {
+    const { page } = s;
+    const rows = page.locator('[data-piece-id]');
+    await page.getByLabel('Search pieces').fill('chopin prelude');
+    await expect.poll(() => rows.count()).toBeLessThan(36);
+    const found = await rows.allTextContents();
+    expect(found.length).toBeGreaterThan(0);
+    for (const t of found) expect(t).toMatch(/Prelude.*Chopin/);
+    await page.getByLabel('Search pieces').fill('');
+    await page.getByLabel('Filter by composer').selectOption({ label: 'Johann Sebastian Bach (3)' });
+    await expect.poll(() => rows.count()).toBe(3);
+    await page.getByLabel('Filter by ensemble').selectOption('chamber');
+    await expect.poll(() => rows.count()).toBe(0);
+    await page.getByLabel('Filter by ensemble').selectOption('');
+    await page.getByLabel('Filter by composer').selectOption('');
+    await page.getByRole('columnheader', { name: 'Notes' }).click();
+    await page.getByRole('columnheader', { name: /Notes/ }).click(); // descending
+    // Rows are virtualised: the table says how many match, the DOM holds those in view.
+    await expect.poll(() => page.getByTestId('summary').textContent()).toContain('showing 36');
+    expect(await rows.count()).toBeLessThan(36);
+    const notes = await rows.evaluateAll((els) => els.map((e) => Number(e.children[4]!.textContent)));
+    expect(notes).toEqual([...notes].sort((a, b) => b - a));
+    await s.shot('library-sorted');
+  });
+
+  it('opens a piece with its piano roll and plays it', async () => {
+    const { page } = s;
+    await page.getByLabel('Search pieces').fill('chopin');
+    await page.locator('[data-piece-id]').first().click();
+    const details = page.getByTestId('piece-details');
+    await details.locator('canvas').waitFor();
+    await expect.poll(() => details.textContent()).toContain('Transpositions');
+    await expect.poll(() => details.textContent()).toContain('notewise @12');
+    await page.getByTestId('play').click();
+    await expect.poll(async () => page.getByTestId('time').textContent(), { timeout: 10_000 }).toMatch(/^0:0[1-9]/);
+    await s.shot('library-piece-playing');
+    await page.getByTestId('play').click(); // pause
+  });
+
+  it('edits composer and title, and removes a piece without touching its file', async () => {
+    const { page } = s;
+    const details = page.getByTestId('piece-details');
+    const file = await details.locator('.path').getAttribute('title');
+    await details.getByRole('button', { name: 'Edit' }).click();
+    await details.getByLabel('Title').fill('Renamed by e2e');
+    await details.getByLabel('Composer').fill('Fryderyk Chopin');
+    await details.getByRole('button', { name: 'Save' }).click();
+    await expect.poll(() => details.locator('h2').textContent()).toBe('Renamed by e2e');
+    await page.getByLabel('Search pieces').fill('Renamed by e2e');
+    await expect.poll(() => page.locator('[data-piece-id]').count()).toBe(1);
+    await details.getByRole('button', { name: 'Remove…' }).click();
+    await details.getByRole('button', { name: 'Remove from catalog' }).click();
+    await expect.poll(() => page.locator('[data-piece-id]').count()).toBe(0);
+    expect(fs.existsSync(file!)).toBe(true);
+    await page.getByLabel('Search pieces').fill('');
+    await page.getByTestId('summary').getByText('35 pieces').waitFor();
+  });
+
+  it('imports picked files and reports the ones that fail, with reasons, again later', async () => {
+    const { page } = s;
+    const good = path.join(root, 'resources', 'demo-corpus', 'Chopin');
+    const goodFile = path.join(good, fs.readdirSync(good).find((f) => f.endsWith('.mid'))!);
+    const bad = path.join(s.dataDir, 'broken.mid');
+    fs.writeFileSync(bad, 'this is not a MIDI file');
+    await page.getByTestId('file-input').setInputFiles([goodFile, bad]);
+    await page.getByTestId('import-report').waitFor();
+    await expect.poll(async () => page.locator('.summary').textContent(), { timeout: 30_000 }).toMatch(/1 failed/);
+    await page.getByTestId('import-report').click();
+    const dialog = page.getByTestId('report-dialog');
+    await expect.poll(() => dialog.textContent()).toContain('broken.mid');
+    await expect.poll(() => dialog.textContent()).toContain('not a MIDI file');
+    await s.shot('library-import-report');
+    await dialog.getByRole('button', { name: 'Close' }).click();
+  });
+
+  it('shows no page or console errors', () => {
+    expect(s.problems).toEqual([]);
+  });
+});
+
+describe.skipIf(!haveBrowser)('served twin security', () => {
+  it('answers 401 without the token, refuses path traversal, and serves only loopback', async () => {
+    const post = (method: string, body: unknown, token?: string) =>
+      fetch(`${s.origin}/api/${method}`, { method: 'POST', headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) }, body: JSON.stringify(body) });
+    expect((await post('catalogSummary', {})).status).toBe(401);
+    expect((await post('catalogSummary', {}, 'wrong-token-wrong-token')).status).toBe(401);
+    const trav = await post('uploadFile', { batch: 'abcdefgh-1', path: '../../../etc/evil.mid', dataBase64: 'TVRoZA==' }, s.token);
+    expect(trav.status).toBe(400);
+    expect(((await trav.json()) as { error: { message: string } }).error.message).toMatch(/^uploadFile: path:/);
+    expect(fs.existsSync(path.join(s.dataDir, '..', 'etc', 'evil.mid'))).toBe(false);
+    const staticTrav = await fetch(`${s.origin}/..%2f..%2f..%2fetc%2fpasswd`);
+    expect(staticTrav.status).toBe(404);
+    expect(new URL(s.url).hostname).toBe('127.0.0.1');
+  });
+});
