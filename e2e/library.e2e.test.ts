@@ -15,7 +15,7 @@ describe.skipIf(!haveBrowser)('library (served twin in chromium)', () => {
     await page.getByText('Your library is empty').waitFor();
     await s.shot('library-empty');
     await page.getByRole('button', { name: 'Import demo corpus' }).first().click();
-    await page.waitForFunction(() => document.querySelectorAll('[data-piece-id]').length > 20, null, { timeout: 60_000 });
+    await expect.poll(() => page.locator('[data-piece-id]').count(), { timeout: 60_000 }).toBeGreaterThan(20);
     await page.getByTestId('summary').getByText('36 pieces').waitFor();
     await s.shot('library-imported');
   });

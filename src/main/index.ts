@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { Catalog } from '../core/catalog/catalog';
 import { defaultDataDir } from '../core/paths';
 import { StudioService } from '../core/studio/service';
+import { APP_ORIGIN, registerAppScheme, serveAppProtocol } from './appProtocol';
 import { serveStudioIpc } from './ipc';
 import { applySessionSecurity, lockNavigation } from './security';
 import { loadWindowState, saveWindowState } from './windowState';
@@ -17,12 +18,14 @@ if (!app.requestSingleInstanceLock()) app.quit();
 
 let win: BrowserWindow | null = null;
 
+registerAppScheme();
+
 function appUrl(): string {
-  return process.env.ELECTRON_RENDERER_URL ?? `file://${path.join(here, '../renderer/index.html')}`;
+  return process.env.ELECTRON_RENDERER_URL ?? `${APP_ORIGIN}/index.html`;
 }
 
 function isAppUrl(url: string): boolean {
-  const base = process.env.ELECTRON_RENDERER_URL ?? `file://${path.join(here, '../renderer/')}`;
+  const base = process.env.ELECTRON_RENDERER_URL ?? `${APP_ORIGIN}/`;
   return url.startsWith(base);
 }
 
@@ -65,6 +68,7 @@ app.on('second-instance', () => {
 
 app.whenReady().then(async () => {
   const catalog = Catalog.open(dataDir);
+  serveAppProtocol(path.join(here, '../renderer'));
   applySessionSecurity((await import('electron')).session.defaultSession);
   const service = new StudioService(catalog, dataDir, app.getVersion());
   service.desktop = {
