@@ -57,7 +57,7 @@ export function generate(
   const prompt = req.prompt?.length ? req.prompt : [EOS];
   const promptIds = vocab.ids(prompt);
 
-  const grammars = Array.from({ length: B }, () => (encoding === 'notewise' ? new NotewiseGrammar(vocab) : null));
+  const grammars = Array.from({ length: B }, () => (encoding === 'notewise' ? new NotewiseGrammar(vocab, options.soloLow) : null));
   for (const g of grammars) for (const id of promptIds) g?.push(id);
   const startSteps = grammars[0]?.steps ?? 0;
   const rands = Array.from({ length: B }, (_, b) => mulberry32((req.seed >>> 0) * 2654435761 + b * 40503 + 1));

@@ -13,9 +13,14 @@ export class NotewiseGrammar {
   private readonly kind: Array<{ t: 'start' | 'end'; key: string } | { t: 'wait'; n: number } | { t: 'other' }>;
   steps = 0;
 
-  constructor(private readonly vocab: Vocab) {
+  /** `soloLow`: the lowest key a solo (`v`) note may start on, so a violin part stays in violin range. */
+  constructor(
+    private readonly vocab: Vocab,
+    soloLow = 0,
+  ) {
     this.kind = vocab.words.map((w) => {
       const s = START.exec(w);
+      if (s && s[1] === 'v' && Number(s[2]) < soloLow) return { t: 'other' as const };
       if (s) return { t: 'start' as const, key: `${s[1]}${s[2]}` };
       const e = END.exec(w);
       if (e) return { t: 'end' as const, key: `${e[1]}${e[2]}` };

@@ -49,3 +49,19 @@ describe('sampling', () => {
     for (let k = 0; k < 200; k++) expect(sampleIndex(logits, { temperature: 2 }, rand, (i) => i % 2 === 1) % 2).toBe(1);
   });
 });
+
+describe('notewise grammar', () => {
+  it('never starts a solo note below the solo floor, so chamber output stays in violin range', async () => {
+    const { NotewiseGrammar } = await import('./grammar');
+    const { Vocab } = await import('../train/vocab');
+    const { resolveEncodingOptions } = await import('../encoding');
+    const o = resolveEncodingOptions();
+    const vocab = Vocab.notewise(o, true);
+    const g = new NotewiseGrammar(vocab, o.soloLow);
+    const allowedSolo = vocab.words.filter((w, i) => /^v\d+$/.test(w) && g.allowed(i)).map((w) => Number(w.slice(1)));
+    expect(allowedSolo.length).toBeGreaterThan(0);
+    expect(Math.min(...allowedSolo)).toBe(o.soloLow);
+    // Ends stay allowed for sounding notes only; the piano is untouched.
+    expect(vocab.words.some((w, i) => w === 'p0' && g.allowed(i))).toBe(true);
+  });
+});
