@@ -1,4 +1,6 @@
 import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readMidi } from '../src/core/midi/read';
 import { haveBrowser, openStudio, type Studio } from './harness';
@@ -84,7 +86,49 @@ describe.skipIf(!haveBrowser)('training dashboard and sample browser (served twi
     expect(piece.notes.length).toBeGreaterThan(0);
   });
 
+  it('exports the sample as a WAV rendered offline with the sampled instruments', async () => {
+    const { page } = s;
+    const [dl] = await Promise.all([page.waitForEvent('download', { timeout: 60_000 }), page.getByTestId('export-wav').click()]);
+    const bytes = fs.readFileSync(await dl.path());
+    expect(bytes.subarray(0, 4).toString('latin1')).toBe('RIFF');
+    expect(bytes.subarray(8, 12).toString('latin1')).toBe('WAVE');
+    // 8 s of music and a release tail, 44.1 kHz stereo 16-bit: over a megabyte, and not silent.
+    expect(bytes.length).toBeGreaterThan(8 * 44100 * 4);
+    const pcm = new Int16Array(bytes.buffer, bytes.byteOffset + 44, Math.floor((bytes.length - 44) / 2));
+    let peak = 0;
+    for (let i = 0; i < pcm.length; i += 7) peak = Math.max(peak, Math.abs(pcm[i]!));
+    expect(peak).toBeGreaterThan(1000);
+  }, 90_000);
+
   it('shows no page or console errors', () => {
     expect(s.problems).toEqual([]);
   });
+});
+
+describe.skipIf(!haveBrowser)('a training run across closing and reopening the studio', () => {
+  it('pauses at a checkpoint when the studio closes and resumes when it opens again', async () => {
+    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'clara-e2e-reopen-'));
+    try {
+      let st = await openStudio('reopen', { dataDir });
+      await st.page.getByRole('button', { name: 'Import demo corpus' }).first().click();
+      await st.page.getByTestId('summary').getByText('36 pieces').waitFor({ timeout: 60_000 });
+      await st.page.getByRole('button', { name: 'Training' }).click();
+      await st.page.getByTestId('preset').selectOption('tiny');
+      await st.page.getByTestId('budget').selectOption('steps');
+      await st.page.getByTestId('steps').fill('100000');
+      await st.page.getByTestId('eval-every').fill('30');
+      await st.page.getByTestId('start-training').click();
+      await expect.poll(() => st.page.getByTestId('checkpoints').textContent(), { timeout: 90_000 }).toContain('latest');
+      await st.close();
+      st = await openStudio('reopen', { dataDir });
+      await st.page.getByRole('button', { name: 'Training' }).click();
+      await expect.poll(() => st.page.getByTestId('run-status').textContent(), { timeout: 60_000 }).toBe('running');
+      await st.shot('training-resumed-after-reopen');
+      await st.page.getByTestId('stop').click();
+      await expect.poll(() => st.page.getByTestId('run-status').textContent(), { timeout: 60_000 }).toBe('stopped');
+      await st.close();
+    } finally {
+      fs.rmSync(dataDir, { recursive: true, force: true });
+    }
+  }, 300_000);
 });

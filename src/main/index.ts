@@ -97,9 +97,17 @@ app.whenReady().then(async () => {
   app.on('activate', () => {
     if (BrowserWindow.getAllWindows().length === 0) createWindow();
   });
-  app.on('will-quit', () => {
-    service.jobs.shutdown();
-    catalog.close();
+  service.resumeRunsPausedByClosing();
+  // Quitting waits for training to save its checkpoint, so the run resumes next time.
+  let quitting = false;
+  app.on('before-quit', (event) => {
+    if (quitting) return;
+    quitting = true;
+    event.preventDefault();
+    void service.jobs.shutdown().finally(() => {
+      catalog.close();
+      app.quit();
+    });
   });
 });
 

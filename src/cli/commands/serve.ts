@@ -25,6 +25,7 @@ export async function runServer(dataDir: string, o: { port?: number; open?: bool
   const service = new StudioService(catalog, dataDir);
   const served = await serveStudio(service, { port: o.port, rendererDir: path.join(root, 'out', 'renderer'), token: o.token });
   console.log(`Clara Studio is served at ${served.url}`);
+  for (const j of service.resumeRunsPausedByClosing()) console.log(`${j.title} (it was training when the studio last closed).`);
   console.log(`(loopback only; the token in the URL is required. Data: ${dataDir}. Ctrl-C stops.)`);
   if (o.open) openBrowser(served.url);
   await new Promise<void>((resolve) => {
@@ -32,7 +33,8 @@ export async function runServer(dataDir: string, o: { port?: number; open?: bool
     process.once('SIGINT', stop);
     process.once('SIGTERM', stop);
   });
-  service.jobs.shutdown();
+  console.log('Stopping: jobs are saving their state…');
+  await service.jobs.shutdown();
   await served.close();
   catalog.close();
 }

@@ -12,6 +12,10 @@ interface Running {
   cancel: () => void;
   /** Set when the user pauses a training run: it stops like a stop, and reads "paused". */
   pausing?: boolean;
+  /** Set when the studio closes under a training run: it pauses, and resumes when the studio opens. */
+  closing?: boolean;
+  /** Resolves when a child job has exited and its outcome is recorded. */
+  ended?: Promise<void>;
 }
 
 /**
@@ -125,7 +129,7 @@ export class JobManager {
     const job = this.create(kind, title, () => child?.cancel());
     if (handlers.runId) job.info.runId = handlers.runId;
     child = runClaraJob<E>(['--data-dir', this.dataDir, ...args], { finalEvent: handlers.finalEvent, onEvent: (e) => handlers.onEvent?.(job, e) });
-    void child.done.then((outcome) => {
+    job.ended = child.done.then((outcome) => {
       const ok = outcome.status === 'ended' && outcome.code === 0;
       const extra = handlers.onEnd?.(job, ok, child!.events) ?? {};
       if (job.info.status === 'running') {
@@ -141,8 +145,21 @@ export class JobManager {
     return { ...job.info };
   }
 
-  /** Stops child jobs (the studio is closing): training saves its checkpoint on the way out. */
-  shutdown(): void {
-    for (const j of this.jobs.values()) if (j.info.status === 'running') j.cancel();
+  /**
+   * The studio is closing: stops every job and waits (up to `graceMs`) for child jobs to exit.
+   * Training saves its checkpoint on the way out and is marked to resume when the studio opens.
+   */
+  async shutdown(graceMs = 60_000): Promise<void> {
+    const waits: Array<Promise<void>> = [];
+    for (const j of this.jobs.values()) {
+      if (j.info.status !== 'running') continue;
+      if (j.info.kind === 'train') {
+        j.closing = true;
+        j.pausing = true;
+      }
+      j.cancel();
+      if (j.ended) waits.push(j.ended);
+    }
+    await Promise.race([Promise.all(waits), new Promise((r) => setTimeout(r, graceMs).unref())]);
   }
 }

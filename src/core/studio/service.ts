@@ -13,6 +13,9 @@ import { JobManager } from './jobs';
 
 type Handlers = { [M in ApiMethod]: (input: ApiInput<M>) => ApiOutputs[M] | Promise<ApiOutputs[M]> };
 
+/** The end reason of a run that was training when the studio closed: it resumes when the studio opens. */
+const CLOSED_REASON = 'paused when the studio closed; resumes when it opens';
+
 interface TrainLine {
   type: string;
   runId?: string;
@@ -92,7 +95,7 @@ export class StudioService {
       },
       onEnd: (job, _ok, events) => {
         const end = events.find((e) => e.type === 'end');
-        if (job.pausing && job.info.runId) this.catalog.runs.update(job.info.runId, { status: 'paused', endReason: 'paused by the user' });
+        if (job.pausing && job.info.runId) this.catalog.runs.update(job.info.runId, { status: 'paused', endReason: job.closing ? CLOSED_REASON : 'paused by the user' });
         this.jobs.emit({ type: 'changed', what: 'runs' });
         if (job.pausing) return { status: 'cancelled', result: `paused at step ${end?.step ?? '?'}` };
         return end ? { result: `${end.status} at step ${end.step}: ${end.reason}`, status: end.status === 'failed' ? 'failed' : 'done' } : undefined;
@@ -245,6 +248,17 @@ export class StudioService {
   /** Routes a call the shell has validated. */
   async call(method: ApiMethod, input: unknown): Promise<unknown> {
     return (this.handlers[method] as (i: unknown) => unknown)(input);
+  }
+
+  /**
+   * Called by the shells once they are up: runs that were training when the studio last closed
+   * carry on. Runs that ended otherwise (finished, stopped, crashed: interrupted) only report how.
+   */
+  resumeRunsPausedByClosing(): JobInfo[] {
+    return this.catalog.runs
+      .list()
+      .filter((r) => r.status === 'paused' && r.endReason === CLOSED_REASON)
+      .map((r) => this.trainJob(`Resuming ${r.id}`, ['--resume', r.id], r.id));
   }
 
   /** Path of a sample's MIDI file, for the desktop shell's drag-out (the renderer never sees it). */
