@@ -129,25 +129,55 @@ function persist(catalog: Catalog, dataDir: string, s: Setup, kind: ClassifierKi
   return { id, kind, dir, classes, metrics };
 }
 
+interface Labelled {
+  windows: Int32Array[];
+  labels: Int32Array;
+}
+
+/**
+ * What both classifiers share: load the generator's encoder, collect labelled windows (the kind's
+ * own part), fit the head, measure it on the held-out windows, save it and record it.
+ */
+function trainClassifier(
+  kind: ClassifierKind,
+  catalog: Catalog,
+  dataDir: string,
+  a: ClassifierTrainArgs,
+  defaultWindows: number,
+  onProgress: ((p: ClassifierProgress) => void) | undefined,
+  collect: (s: Setup, window: number, n: number, seed: number) => { classes: string[]; merged: string[]; train: Labelled; heldOut: Labelled },
+): TrainedClassifier {
+  const t0 = performance.now();
+  const window = a.window ?? 128;
+  const seed = a.seed ?? 1;
+  const o = { ...HEAD_DEFAULTS, ...a.head, seed };
+  const s = setUp(catalog, a.checkpoint);
+  try {
+    onProgress?.({ phase: 'windows', done: 0, total: 1 });
+    const { classes, merged, train, heldOut } = collect(s, window, a.windows ?? defaultWindows, seed);
+    const { head, metrics } = fitAndMeasure(s, train, heldOut, classes, o, onProgress);
+    try {
+      return persist(catalog, dataDir, s, kind, head, classes, window, o, { ...metrics, merged, seconds: (performance.now() - t0) / 1000 });
+    } finally {
+      head.dispose();
+    }
+  } finally {
+    s.model.dispose();
+  }
+}
+
 /**
  * Trains the critic: real windows from the catalog's train pieces against windows the generator
  * writes, with the generator's own (frozen) encoder under a small head. Held out: windows of the
  * test pieces against freshly generated ones with another seed.
  */
 export function trainCritic(catalog: Catalog, dataDir: string, a: ClassifierTrainArgs, onProgress?: (p: ClassifierProgress) => void): TrainedClassifier {
-  const t0 = performance.now();
-  const window = a.window ?? 128;
-  const n = a.windows ?? 512;
-  const seed = a.seed ?? 1;
-  const o = { ...HEAD_DEFAULTS, ...a.head, seed };
-  const s = setUp(catalog, a.checkpoint);
-  try {
+  return trainClassifier('critic', catalog, dataDir, a, 512, onProgress, (s, window, n, seed) => {
     const pieces = readablePieces(catalog, s.vocab);
     const train = pieces.filter((p) => p.split === 'train');
     const test = pieces.filter((p) => p.split === 'test');
     if (train.length < 2 || test.length < 1) throw new ClaraError(`needs at least 2 train pieces and 1 test piece the model can read (has ${train.length} and ${test.length}); import more music`, 'not-enough-data', 'critic');
     const enc = [s.vocab, s.meta.encoding, s.meta.encodingOptions] as const;
-    onProgress?.({ phase: 'windows', done: 0, total: 1 });
     const realTrain = pieceWindows(catalog, train, ...enc, { length: window, perPiece: Math.ceil(n / train.length), seed }).map((w) => w.ids);
     const heldN = Math.max(32, Math.round(n / 4));
     const realHeld = pieceWindows(catalog, test, ...enc, { length: window, perPiece: Math.ceil(heldN / test.length), seed: seed + 1 }).map((w) => w.ids);
@@ -158,16 +188,8 @@ export function trainCritic(catalog: Catalog, dataDir: string, a: ClassifierTrai
     const genTrain = gen(realTrain.length, seed * 7919, 0);
     const genHeld = gen(realHeld.length, seed * 7919 + 1_000_003, realTrain.length);
     const labelled = (fake: Int32Array[], real: Int32Array[]) => ({ windows: [...fake, ...real], labels: Int32Array.from([...fake.map(() => 0), ...real.map(() => 1)]) });
-    const classes = ['generated', 'human'];
-    const { head, metrics } = fitAndMeasure(s, labelled(genTrain, realTrain), labelled(genHeld, realHeld), classes, o, onProgress);
-    try {
-      return persist(catalog, dataDir, s, 'critic', head, classes, window, o, { ...metrics, merged: [], seconds: (performance.now() - t0) / 1000 });
-    } finally {
-      head.dispose();
-    }
-  } finally {
-    s.model.dispose();
-  }
+    return { classes: ['generated', 'human'], merged: [], train: labelled(genTrain, realTrain), heldOut: labelled(genHeld, realHeld) };
+  });
 }
 
 /**
@@ -202,13 +224,7 @@ function composerHoldOut(pieces: readonly PieceSummary[], classOf: (p: PieceSumm
 
 /** Trains the composer classifier on catalog pieces labelled by composer, with the same architecture as the critic. */
 export function trainComposer(catalog: Catalog, dataDir: string, a: ClassifierTrainArgs, onProgress?: (p: ClassifierProgress) => void): TrainedClassifier {
-  const t0 = performance.now();
-  const window = a.window ?? 128;
-  const n = a.windows ?? 1024;
-  const seed = a.seed ?? 1;
-  const o = { ...HEAD_DEFAULTS, ...a.head, seed };
-  const s = setUp(catalog, a.checkpoint);
-  try {
+  return trainClassifier('composer', catalog, dataDir, a, 1024, onProgress, (s, window, n, seed) => {
     let pieces = readablePieces(catalog, s.vocab).filter((p) => p.composer && p.composer !== 'Unknown');
     if (a.composers?.length) {
       const want = new Set(a.composers.map((c) => catalog.canonicalComposer(c)));
@@ -232,17 +248,9 @@ export function trainComposer(catalog: Catalog, dataDir: string, a: ClassifierTr
       });
       return { windows: out.windows, labels: Int32Array.from(out.labels) };
     };
-    onProgress?.({ phase: 'windows', done: 0, total: 1 });
     const train = windowsOf(pieces.filter((p) => !held.has(p.id)), n, seed);
     const heldOut = windowsOf(pieces.filter((p) => held.has(p.id)), Math.max(classes.length * 8, Math.round(n / 4)), seed + 1000);
     if (!train.windows.length) throw new ClaraError(`pieces are shorter than one window of ${window} words`, 'not-enough-data', 'composer');
-    const { head, metrics } = fitAndMeasure(s, train, heldOut, classes, o, onProgress);
-    try {
-      return persist(catalog, dataDir, s, 'composer', head, classes, window, o, { ...metrics, merged, seconds: (performance.now() - t0) / 1000 });
-    } finally {
-      head.dispose();
-    }
-  } finally {
-    s.model.dispose();
-  }
+    return { classes, merged, train, heldOut };
+  });
 }
