@@ -45,15 +45,15 @@ async function framesWhile(s: Studio, drive: () => Promise<void>): Promise<Frame
   return summarise(deltas);
 }
 
-async function firstPaint(dataDir: string, expectRows: number): Promise<{ ms: number; studio: Studio }> {
-  const t0 = performance.now();
+/** Opens the studio on a data folder: ms from navigation to the first rows drawn, and to the whole list loaded. */
+async function firstPaint(dataDir: string, expectRows: number): Promise<{ ms: number; fullMs: number; studio: Studio }> {
   const studio = await openStudio('bench', { dataDir });
-  // openStudio has navigated; time until the summary names the count and the first rows are drawn.
-  await studio.page.getByTestId('summary').getByText(`showing ${expectRows}`).waitFor({ timeout: 60_000 });
-  await studio.page.locator('[data-piece-id]').first().waitFor();
-  const ms = await studio.page.evaluate(() => performance.now());
-  void t0;
-  return { ms: Math.round(ms), studio };
+  await studio.page.locator('[data-piece-id]').first().waitFor({ timeout: 60_000 });
+  const ms = (await studio.page.evaluate('performance.now()')) as number;
+  await studio.page.getByTestId('summary').getByText(`showing ${expectRows}`, { exact: false }).waitFor({ timeout: 60_000 });
+  await studio.page.waitForFunction(`!document.querySelector('[data-testid=summary]').textContent.includes('…')`);
+  const fullMs = (await studio.page.evaluate('performance.now()')) as number;
+  return { ms: Math.round(ms), fullMs: Math.round(fullMs), studio };
 }
 
 const result: Record<string, unknown> = { browser: 'Debian chromium (headless)', viewport: '1400x900' };
@@ -65,7 +65,7 @@ try {
   const n = catalog.countPieces().total;
   catalog.close();
   let r = await firstPaint(home, n);
-  result.library337 = { pieces: n, firstPaintMs: r.ms };
+  result.library337 = { pieces: n, firstPaintMs: r.ms, wholeListMs: r.fullMs };
   await r.studio.close();
 
   // 2. 10,000 rows: copies of the real pieces with new hashes (what a big personal library looks like to the table).
@@ -102,7 +102,7 @@ try {
     await s.page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
     for (let i = 0; i < 120; i++) await s.page.mouse.wheel(0, 240);
   });
-  result.library10k = { pieces: total, firstPaintMs: r.ms, scroll: tableScroll };
+  result.library10k = { pieces: total, firstPaintMs: r.ms, wholeListMs: r.fullMs, scroll: tableScroll };
 
   // Piano roll.
   await s.page.getByRole('button', { name: 'Samples' }).click();
