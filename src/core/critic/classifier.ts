@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { ClaraError } from '../errors';
+import { readFormatJson } from '../files';
 import type { EncodingName, EncodingOptions } from '../encoding';
 import type { AwdLstm } from '../model/awdLstm';
 import { loadCheckpoint, readCheckpointMeta } from '../model/checkpoint';
@@ -56,14 +56,7 @@ export class Classifier {
   ) {}
 
   static load(dir: string): Classifier {
-    const file = path.join(dir, 'classifier.json');
-    let meta: ClassifierMeta;
-    try {
-      meta = JSON.parse(fs.readFileSync(file, 'utf8')) as ClassifierMeta;
-    } catch (err) {
-      throw new ClaraError(`cannot read classifier (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`, 'bad-classifier', file);
-    }
-    if (meta.format !== CLASSIFIER_FORMAT) throw new ClaraError(`not a Clara classifier (format ${String(meta.format)})`, 'bad-classifier', file);
+    const meta = readFormatJson<ClassifierMeta>(path.join(dir, 'classifier.json'), CLASSIFIER_FORMAT, 'classifier', 'bad-classifier');
     const { model, meta: cp } = loadCheckpoint(path.resolve(dir, meta.encoder));
     try {
       return new Classifier(dir, meta, model, new Vocab(cp.vocab), ClassifierHead.load(path.join(dir, 'head.bin'), meta.head));

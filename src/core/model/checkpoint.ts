@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { ClaraError } from '../errors';
+import { readFormatJson } from '../files';
 import type { EncodingName, EncodingOptions } from '../encoding/options';
 import type { Adam } from './adam';
 import { AwdLstm } from './awdLstm';
@@ -90,15 +91,7 @@ export function saveCheckpoint(
 }
 
 export function readCheckpointMeta(dir: string): CheckpointMeta {
-  const file = path.join(dir, 'checkpoint.json');
-  let meta: CheckpointMeta;
-  try {
-    meta = JSON.parse(fs.readFileSync(file, 'utf8')) as CheckpointMeta;
-  } catch (err) {
-    throw new ClaraError(`cannot read checkpoint (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`, 'bad-checkpoint', file);
-  }
-  if (meta.format !== CHECKPOINT_FORMAT) throw new ClaraError(`not a Clara checkpoint (format ${String(meta.format)})`, 'bad-checkpoint', file);
-  return meta;
+  return readFormatJson<CheckpointMeta>(path.join(dir, 'checkpoint.json'), CHECKPOINT_FORMAT, 'checkpoint', 'bad-checkpoint');
 }
 
 function unpackInto(file: string, entries: TensorEntry[], assign: (name: string, t: tf.Tensor) => void): void {
