@@ -3,6 +3,7 @@ import type { Catalog } from '../catalog/catalog';
 import { bundledClassifierDir } from '../corpus/demo';
 import { encodePiece } from '../encoding';
 import { ClaraError, errorMessage } from '../errors';
+import { getSample } from '../generate/samples';
 import { readMidi } from '../midi/read';
 import { Classifier, type ClassifierKind } from './classifier';
 import { criticScore, inceptionScore, isNovel } from './scores';
@@ -72,15 +73,9 @@ export function scoreSamples(catalog: Catalog, ids: number[] = [], dirs: { criti
   const criticDir = dirs.critic !== undefined ? dirs.critic : currentClassifierDir(catalog, 'critic');
   const composerDir = dirs.composer !== undefined ? dirs.composer : currentClassifierDir(catalog, 'composer');
   if (!criticDir && !composerDir) throw new ClaraError('no critic or composer classifier yet: train one with `clara critic train` or `clara composer train`', 'not-found', 'classifier');
-  const rows = (
-    ids.length
-      ? ids.map((id) => {
-          const r = catalog.db.prepare(`SELECT id, file FROM samples WHERE id = ?`).get(id) as { id: number; file: string } | undefined;
-          if (!r) throw new ClaraError(`no sample with id ${id}`, 'not-found', 'sample');
-          return r;
-        })
-      : (catalog.db.prepare(`SELECT id, file FROM samples ORDER BY id`).all() as Array<{ id: number; file: string }>)
-  ).map((r) => ({ ...r, error: undefined as string | undefined }));
+  const rows: Array<{ id: number; file: string }> = ids.length
+    ? ids.map((id) => getSample(catalog, id))
+    : (catalog.db.prepare(`SELECT id, file FROM samples ORDER BY id`).all() as Array<{ id: number; file: string }>);
   const scores: SampleScore[] = rows.map((r) => ({ id: r.id, criticP: null, criticScore: null, composer: null, composerP: null, composerProbs: null, novel: null }));
 
   const run = (dir: string | null, use: (c: Classifier, probs: Float32Array[], at: number[]) => void) => {

@@ -108,27 +108,8 @@ export function generateSamples(
         const file = path.join(outDir, `sample-${String(id).padStart(5, '0')}.mid`);
         fs.writeFileSync(file, s.midi);
         setFile.run(file, id);
-        return {
-          id,
-          createdAt,
-          runId: cp.runId,
-          checkpointStep: cp.step,
-          encoding: meta.encoding,
-          prompt: promptJson,
-          seed: args.seed,
-          file,
-          durationS: s.seconds,
-          tokens: s.tokens,
-          noteCount: s.notes.length,
-          title: `Sample ${args.seed}-${s.index + 1}`,
-          starred: false,
-          note: '',
-          criticP: null,
-          criticScore: null,
-          composer: null,
-          composerP: null,
-          novel: null,
-        };
+        // The row as the catalog has it: one mapping for new and listed samples alike.
+        return getSample(catalog, id);
       })(),
     );
   } finally {

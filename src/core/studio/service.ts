@@ -4,6 +4,7 @@ import type { Catalog } from '../catalog/catalog';
 import type { ImportFailure, ImportRecord, PieceDetail, PieceQuery, PieceSummary } from '../catalog/types';
 import { demoCorpusDir } from '../corpus/demo';
 import { ClaraError } from '../errors';
+import { readUserFile } from '../files';
 import { readMidi } from '../midi/read';
 import { notesInSeconds, sliceMidi } from '../midi/slice';
 import { deleteSample, getSample, listSamples, updateSample, type SampleQuery, type SampleRow } from '../generate/samples';
@@ -204,12 +205,10 @@ export class StudioService {
         if (!fs.existsSync(file)) throw new ClaraError('was not uploaded', 'not-found', o.prompt.path);
         args.push('--prompt', file);
       }
-      const emitted = new Set<number>();
       return this.jobs.startChild<{ type: string; phase?: string; done?: number; total?: number; ids?: number[]; scoreError?: string }>('generate', `Generating ${o.count} × ${o.seconds} s`, args, {
         finalEvent: 'end',
         onEvent: (job, e) => {
           if (e.type === 'progress') this.jobs.update(job, { done: e.done ?? 0, total: e.total ?? 0, detail: e.phase === 'score' ? 'scoring' : 'sampling' });
-          if (e.type === 'end') for (const id of e.ids ?? []) emitted.add(id);
         },
         onEnd: (_job, ok, events) => {
           this.jobs.emit({ type: 'changed', what: 'samples' });
@@ -221,7 +220,7 @@ export class StudioService {
     sampleNotes: ({ id }) => this.noteArraysOfSample(getSample(this.catalog, id)),
     sampleMidi: ({ id, fromS, toS }) => {
       const s = getSample(this.catalog, id);
-      const bytes = fs.readFileSync(s.file);
+      const bytes = readUserFile(s.file);
       const base = s.title.replace(/[^\w\- ]+/g, '').trim().replace(/\s+/g, '-') || `sample-${id}`;
       if (fromS !== undefined && toS !== undefined) {
         if (toS <= fromS) throw new ClaraError('must be after fromS', 'bad-payload', 'toS');
