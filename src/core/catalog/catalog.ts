@@ -1,9 +1,11 @@
+import path from 'node:path';
 import { ClaraError } from '../errors';
 import { compatibleGivenNames, sameSurname } from '../midi/metadata';
 import type { EncodingName, EncodingOptions } from '../encoding/options';
 import { maskToShifts } from '../encoding/transpose';
 import type { ParsedPiece, TickNote } from '../midi/types';
 import { catalogFile } from '../paths';
+import { DataPaths } from './dataPaths';
 import { openCatalogDb, type Db } from './db';
 import { packNotes, unpackNotes } from './notesBlob';
 import { Runs } from './runs';
@@ -90,12 +92,15 @@ const SUMMARY_SELECT = `
 /** The SQLite catalog of pieces, their notes and per-encoding facts, and the history of imports. */
 export class Catalog {
   readonly runs: Runs;
+  /** The data folder: the catalog's own files are stored relative to it. */
+  readonly paths: DataPaths;
 
   private constructor(
     readonly db: Db,
     readonly file: string,
   ) {
-    this.runs = new Runs(db);
+    this.paths = new DataPaths(file === ':memory:' ? process.cwd() : path.dirname(path.resolve(file)));
+    this.runs = new Runs(db, this.paths);
   }
 
   static open(dataDir: string): Catalog {

@@ -67,8 +67,10 @@ function migrate(db: Db, file: string): void {
   }
   for (let v = current; v < MIGRATIONS.length; v++) {
     // Each step commits with its version number, so a crash mid-upgrade leaves a consistent catalog.
+    const step = MIGRATIONS[v]!;
     db.transaction(() => {
-      db.exec(MIGRATIONS[v]!);
+      if (typeof step === 'string') db.exec(step);
+      else step(db, file === ':memory:' ? process.cwd() : path.dirname(path.resolve(file)));
       db.pragma(`user_version = ${v + 1}`);
     })();
   }

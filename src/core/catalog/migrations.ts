@@ -1,8 +1,14 @@
+import type { Db } from './db';
+import { DataPaths, migratePath } from './dataPaths';
+
+/** A step is SQL, or code for what SQL cannot do (it needs the data folder the catalog lives in). */
+export type Migration = string | ((db: Db, dataDir: string) => void);
+
 /**
  * Schema migrations, in order; the catalog's `user_version` counts how many have run. Never edit a
  * shipped entry: add a new one.
  */
-export const MIGRATIONS: readonly string[] = [
+export const MIGRATIONS: readonly Migration[] = [
   /* 1: pieces, their tracks and notes, per-encoding facts, import history */ `
   CREATE TABLE pieces (
     id               INTEGER PRIMARY KEY,
@@ -163,4 +169,23 @@ export const MIGRATIONS: readonly string[] = [
   ALTER TABLE samples ADD COLUMN scored_at TEXT;
   CREATE INDEX samples_critic ON samples(critic_score);
   `,
+  /* 5: the catalog's own files by paths relative to the data folder (a copied folder keeps to itself) */
+  (db, dataDir) => {
+    const paths = new DataPaths(dataDir);
+    const columns: Array<[string, string]> = [
+      ['checkpoints', 'path'],
+      ['samples', 'file'],
+      ['samples', 'checkpoint_path'],
+      ['classifiers', 'path'],
+      ['classifiers', 'checkpoint_path'],
+    ];
+    for (const [table, column] of columns) {
+      const rows = db.prepare(`SELECT rowid AS id, ${column} AS p FROM ${table}`).all() as Array<{ id: number; p: string }>;
+      const set = db.prepare(`UPDATE ${table} SET ${column} = ? WHERE rowid = ?`);
+      for (const r of rows) {
+        const next = migratePath(paths, r.p);
+        if (next !== r.p) set.run(next, r.id);
+      }
+    }
+  },
 ];

@@ -1,4 +1,6 @@
 import { ClaraError } from '../errors';
+import { pidAlive } from '../pid';
+import type { DataPaths } from './dataPaths';
 import type { Db } from './db';
 
 export type RunStatus = 'running' | 'paused' | 'stopped' | 'finished' | 'failed' | 'interrupted';
@@ -34,6 +36,9 @@ export interface CheckpointRow {
 
 const now = (): string => new Date().toISOString();
 
+/** Statuses a run can be resumed from. */
+export const RESUMABLE: readonly RunStatus[] = ['paused', 'stopped', 'failed', 'interrupted'];
+
 function toRun(r: Record<string, unknown>): RunRow {
   return {
     id: r.id as string,
@@ -53,7 +58,7 @@ function toRun(r: Record<string, unknown>): RunRow {
   };
 }
 
-function toCheckpoint(r: Record<string, unknown>): CheckpointRow {
+function toCheckpoint(r: Record<string, unknown>, paths: DataPaths): CheckpointRow {
   return {
     id: r.id as number,
     runId: r.run_id as string,
@@ -62,24 +67,18 @@ function toCheckpoint(r: Record<string, unknown>): CheckpointRow {
     epoch: r.epoch as number,
     valLoss: (r.val_loss as number | null) ?? null,
     trainLoss: (r.train_loss as number | null) ?? null,
-    path: r.path as string,
+    path: paths.resolve(r.path as string),
     createdAt: r.created_at as string,
   };
 }
 
-function pidAlive(pid: number | null): boolean {
-  if (!pid) return false;
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
 
 /** Training runs and their checkpoints in the catalog. */
 export class Runs {
-  constructor(private readonly db: Db) {}
+  constructor(
+    private readonly db: Db,
+    private readonly paths: DataPaths,
+  ) {}
 
   create(r: { id: string; encoding: RunRow['encoding']; preset: string; config: unknown; backend: string }): RunRow {
     const t = now();
@@ -122,36 +121,69 @@ export class Runs {
     this.db.prepare(`UPDATE runs SET ${sets.join(', ')}, updated_at = @t WHERE id = @id`).run({ ...f, t: now(), id });
   }
 
-  /** Records a checkpoint of a kind, replacing the previous one of that kind; returns the path it replaced. */
-  putCheckpoint(c: Omit<CheckpointRow, 'id' | 'createdAt'>): string | null {
+  /** Replaces a run's stored configuration (a resumed run given a new budget). */
+  updateConfig(id: string, config: unknown): void {
+    this.db.prepare(`UPDATE runs SET config = ?, updated_at = ? WHERE id = ?`).run(JSON.stringify(config), now(), id);
+  }
+
+  /**
+   * Records a checkpoint of a kind, replacing the previous one of that kind; returns the path it
+   * replaced (absolute), or null. A run's best checkpoint is only ever replaced by a better one: a
+   * best that is not better than the recorded one is refused (`accepted: false`), whatever the
+   * caller believed.
+   */
+  putCheckpoint(c: Omit<CheckpointRow, 'id' | 'createdAt'>): { accepted: boolean; replaced: string | null } {
+    const stored = this.paths.toStored(c.path);
     return this.db.transaction(() => {
-      const old = this.db.prepare(`SELECT path FROM checkpoints WHERE run_id = ? AND kind = ?`).get(c.runId, c.kind) as { path: string } | undefined;
+      const old = this.db.prepare(`SELECT path, val_loss FROM checkpoints WHERE run_id = ? AND kind = ?`).get(c.runId, c.kind) as
+        | { path: string; val_loss: number | null }
+        | undefined;
+      if (c.kind === 'best' && old && old.val_loss !== null && !(c.valLoss !== null && c.valLoss < old.val_loss)) return { accepted: false, replaced: null };
       this.db
         .prepare(
           `INSERT INTO checkpoints (run_id, kind, step, epoch, val_loss, train_loss, path, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
            ON CONFLICT (run_id, kind) DO UPDATE SET step = excluded.step, epoch = excluded.epoch, val_loss = excluded.val_loss,
              train_loss = excluded.train_loss, path = excluded.path, created_at = excluded.created_at`,
         )
-        .run(c.runId, c.kind, c.step, c.epoch, c.valLoss, c.trainLoss, c.path, now());
-      return old && old.path !== c.path ? old.path : null;
+        .run(c.runId, c.kind, c.step, c.epoch, c.valLoss, c.trainLoss, stored, now());
+      return { accepted: true, replaced: old && old.path !== stored ? this.paths.resolve(old.path) : null };
     })();
+  }
+
+  /**
+   * Takes a run for this process to train, atomically: of two processes resuming one run at once,
+   * exactly one gets it and the other is told it is already running. A `running` row whose process
+   * is gone reads as interrupted (see get), so it can be taken over.
+   */
+  claim(id: string, pid = process.pid): RunRow {
+    this.get(id);
+    const info = this.db
+      .prepare(
+        `UPDATE runs SET status = 'running', end_reason = NULL, pid = @pid, updated_at = @t
+         WHERE id = @id AND status IN (${RESUMABLE.map((x) => `'${x}'`).join(', ')})`,
+      )
+      .run({ id, pid, t: now() });
+    if (info.changes === 1) return this.get(id);
+    const current = this.get(id);
+    if (current.status === 'finished') throw new ClaraError(`run ${id} already finished (${current.endReason ?? 'budget reached'})`, 'finished', 'run');
+    throw new ClaraError(`run ${id} is already running (process ${current.pid ?? '?'})`, 'busy', 'run');
   }
 
   checkpoints(runId?: string): CheckpointRow[] {
     const rows = runId
       ? this.db.prepare(`SELECT * FROM checkpoints WHERE run_id = ? ORDER BY step`).all(runId)
       : this.db.prepare(`SELECT * FROM checkpoints ORDER BY created_at DESC`).all();
-    return (rows as Array<Record<string, unknown>>).map(toCheckpoint);
+    return (rows as Array<Record<string, unknown>>).map((r) => toCheckpoint(r, this.paths));
   }
 
   checkpoint(id: number): CheckpointRow {
     const row = this.db.prepare(`SELECT * FROM checkpoints WHERE id = ?`).get(id) as Record<string, unknown> | undefined;
     if (!row) throw new ClaraError(`no checkpoint ${id} (see \`clara runs\`)`, 'not-found', 'checkpoint');
-    return toCheckpoint(row);
+    return toCheckpoint(row, this.paths);
   }
 
   pathInUse(path: string): boolean {
-    return this.db.prepare(`SELECT 1 FROM checkpoints WHERE path = ?`).get(path) !== undefined;
+    return this.db.prepare(`SELECT 1 FROM checkpoints WHERE path = ?`).get(this.paths.toStored(path)) !== undefined;
   }
 
   addMetric(runId: string, step: number, kind: 'train' | 'eval', data: unknown): void {

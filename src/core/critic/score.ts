@@ -11,7 +11,10 @@ import { criticScore, inceptionScore, isNovel } from './scores';
 /** The classifier of a kind that scores samples: the newest trained one, else the bundled one. */
 export function currentClassifierDir(catalog: Catalog, kind: ClassifierKind): string | null {
   const rows = catalog.db.prepare(`SELECT path FROM classifiers WHERE kind = ? ORDER BY id DESC`).all(kind) as Array<{ path: string }>;
-  for (const r of rows) if (fs.existsSync(`${r.path}/classifier.json`)) return r.path;
+  for (const r of rows) {
+    const dir = catalog.paths.resolve(r.path);
+    if (fs.existsSync(`${dir}/classifier.json`)) return dir;
+  }
   return bundledClassifierDir(`piano-notewise-${kind}`);
 }
 
@@ -32,8 +35,8 @@ export function listClassifiers(catalog: Catalog): ClassifierRow[] {
     id: r.id as number,
     kind: r.kind as ClassifierKind,
     createdAt: r.created_at as string,
-    path: r.path as string,
-    checkpointPath: r.checkpoint_path as string,
+    path: catalog.paths.resolve(r.path as string),
+    checkpointPath: catalog.paths.resolve(r.checkpoint_path as string),
     classes: JSON.parse(r.classes as string) as string[],
     heldOutAccuracy: r.held_out_accuracy as number,
     chance: r.chance as number,
@@ -75,7 +78,7 @@ export function scoreSamples(catalog: Catalog, ids: number[] = [], dirs: { criti
   if (!criticDir && !composerDir) throw new ClaraError('no critic or composer classifier yet: train one with `clara critic train` or `clara composer train`', 'not-found', 'classifier');
   const rows: Array<{ id: number; file: string }> = ids.length
     ? ids.map((id) => getSample(catalog, id))
-    : (catalog.db.prepare(`SELECT id, file FROM samples ORDER BY id`).all() as Array<{ id: number; file: string }>);
+    : (catalog.db.prepare(`SELECT id, file FROM samples ORDER BY id`).all() as Array<{ id: number; file: string }>).map((r) => ({ id: r.id, file: catalog.paths.resolve(r.file) }));
   const scores: SampleScore[] = rows.map((r) => ({ id: r.id, criticP: null, criticScore: null, composer: null, composerP: null, composerProbs: null, novel: null }));
 
   const run = (dir: string | null, use: (c: Classifier, probs: Float32Array[], at: number[]) => void) => {

@@ -124,7 +124,7 @@ function persist(catalog: Catalog, dataDir: string, s: Setup, kind: ClassifierKi
       .prepare(
         `INSERT INTO classifiers (kind, created_at, path, checkpoint_path, classes, held_out_accuracy, chance, metrics) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
       )
-      .run(kind, createdAt, dir, s.cpPath, JSON.stringify(classes), metrics.heldOutAccuracy, metrics.chance, JSON.stringify(metrics)).lastInsertRowid,
+      .run(kind, createdAt, catalog.paths.toStored(dir), catalog.paths.toStored(s.cpPath), JSON.stringify(classes), metrics.heldOutAccuracy, metrics.chance, JSON.stringify(metrics)).lastInsertRowid,
   );
   return { id, kind, dir, classes, metrics };
 }

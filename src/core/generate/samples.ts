@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Catalog } from '../catalog/catalog';
+import type { DataPaths } from '../catalog/dataPaths';
 import { encodePiece } from '../encoding';
 import { ClaraError } from '../errors';
 import { readUserFile } from '../files';
@@ -92,7 +93,7 @@ export function generateSamples(
           insert.run({
             createdAt,
             runId: cp.runId,
-            cpPath: cp.path,
+            cpPath: catalog.paths.toStored(cp.path),
             cpStep: cp.step,
             encoding: meta.encoding,
             prompt: JSON.stringify(promptJson),
@@ -107,7 +108,7 @@ export function generateSamples(
         );
         const file = path.join(outDir, `sample-${String(id).padStart(5, '0')}.mid`);
         fs.writeFileSync(file, s.midi);
-        setFile.run(file, id);
+        setFile.run(catalog.paths.toStored(file), id);
         // The row as the catalog has it: one mapping for new and listed samples alike.
         return getSample(catalog, id);
       })(),
@@ -139,7 +140,7 @@ interface SampleDbRow {
   novel: number | null;
 }
 
-function toSampleRow(r: SampleDbRow): SampleRow {
+function toSampleRow(r: SampleDbRow, paths: DataPaths): SampleRow {
   return {
     id: r.id,
     createdAt: r.created_at,
@@ -148,7 +149,7 @@ function toSampleRow(r: SampleDbRow): SampleRow {
     encoding: r.encoding,
     prompt: JSON.parse(r.prompt) as SampleRow['prompt'],
     seed: r.seed,
-    file: r.file,
+    file: paths.resolve(r.file),
     durationS: r.duration_s,
     tokens: r.tokens,
     noteCount: r.note_count,
@@ -169,13 +170,13 @@ export function listSamples(catalog: Catalog, q: SampleQuery = {}): SampleRow[] 
   if (q.starred) where.push('starred = 1');
   if (q.runId) where.push('run_id = @runId');
   const sql = `SELECT * FROM samples ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY ${SAMPLE_ORDER[q.sort ?? 'date']}`;
-  return (catalog.db.prepare(sql).all({ ...(q.runId ? { runId: q.runId } : {}) }) as SampleDbRow[]).map(toSampleRow);
+  return (catalog.db.prepare(sql).all({ ...(q.runId ? { runId: q.runId } : {}) }) as SampleDbRow[]).map((r) => toSampleRow(r, catalog.paths));
 }
 
 export function getSample(catalog: Catalog, id: number): SampleRow {
   const r = catalog.db.prepare(`SELECT * FROM samples WHERE id = ?`).get(id) as SampleDbRow | undefined;
   if (!r) throw new ClaraError(`no sample with id ${id}`, 'not-found', 'sample');
-  return toSampleRow(r);
+  return toSampleRow(r, catalog.paths);
 }
 
 /** Renames a sample or changes its note; the MIDI file stays where it is. */
@@ -194,11 +195,15 @@ export function updateSample(catalog: Catalog, id: number, changes: { title?: st
   return getSample(catalog, id);
 }
 
-/** Deletes a sample from the catalog and its MIDI file from the samples folder it was written to. */
-export function deleteSample(catalog: Catalog, id: number): void {
+/**
+ * Deletes a sample from the catalog, and its MIDI file when that lies inside the data folder (a
+ * file written elsewhere with `--out` is the user's: it is left alone). Returns whether the file
+ * was removed.
+ */
+export function deleteSample(catalog: Catalog, id: number): boolean {
   const s = getSample(catalog, id);
   catalog.db.prepare(`DELETE FROM samples WHERE id = ?`).run(id);
-  fs.rmSync(s.file, { force: true });
+  return catalog.paths.removeInside(s.file);
 }
 
 export function setStarred(catalog: Catalog, id: number, starred: boolean): void {

@@ -1,5 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import { asDiskError } from '../diskErrors';
+import { pidAlive } from '../pid';
 import { ClaraError } from '../errors';
 import { readFormatJson } from '../files';
 import type { EncodingName, EncodingOptions } from '../encoding/options';
@@ -70,25 +72,63 @@ export function saveCheckpoint(
   opt: Adam | null,
   meta: Omit<CheckpointMeta, 'format' | 'version' | 'weights' | 'optimizer' | 'model'>,
 ): void {
-  const tmp = `${dir}.tmp-${process.pid}`;
-  fs.rmSync(tmp, { recursive: true, force: true });
-  fs.mkdirSync(tmp, { recursive: true });
-  const weights = pack([...model.params()]);
-  writeFileSynced(path.join(tmp, 'weights.bin'), weights.bytes);
-  let optimizer: CheckpointMeta['optimizer'] = null;
-  if (opt) {
-    const moments = pack([
-      ...[...opt.m].map(([k, v]) => [`m/${k}`, v] as [string, tf.Tensor]),
-      ...[...opt.v].map(([k, v]) => [`v/${k}`, v] as [string, tf.Tensor]),
-    ]);
-    writeFileSynced(path.join(tmp, 'optimizer.bin'), moments.bytes);
-    optimizer = { step: opt.step, entries: moments.entries };
+  const tmp = `${dir}${TMP_MARK}${process.pid}`;
+  try {
+    fs.rmSync(tmp, { recursive: true, force: true });
+    fs.mkdirSync(tmp, { recursive: true });
+    const weights = pack([...model.params()]);
+    writeFileSynced(path.join(tmp, 'weights.bin'), weights.bytes);
+    let optimizer: CheckpointMeta['optimizer'] = null;
+    if (opt) {
+      const moments = pack([
+        ...[...opt.m].map(([k, v]) => [`m/${k}`, v] as [string, tf.Tensor]),
+        ...[...opt.v].map(([k, v]) => [`v/${k}`, v] as [string, tf.Tensor]),
+      ]);
+      writeFileSynced(path.join(tmp, 'optimizer.bin'), moments.bytes);
+      optimizer = { step: opt.step, entries: moments.entries };
+    }
+    const full: CheckpointMeta = { format: CHECKPOINT_FORMAT, version: 1, model: model.config, weights: weights.entries, optimizer, ...meta };
+    writeFileSynced(path.join(tmp, 'checkpoint.json'), JSON.stringify(full));
+  } catch (err) {
+    // A full disk mid-write: leave no half checkpoint behind, and say which folder.
+    fs.rmSync(tmp, { recursive: true, force: true });
+    throw asDiskError(err, path.dirname(dir));
   }
-  const full: CheckpointMeta = { format: CHECKPOINT_FORMAT, version: 1, model: model.config, weights: weights.entries, optimizer, ...meta };
-  writeFileSynced(path.join(tmp, 'checkpoint.json'), JSON.stringify(full));
   fs.rmSync(dir, { recursive: true, force: true });
   fs.renameSync(tmp, dir);
 }
+
+const TMP_MARK = '.tmp-';
+
+/**
+ * Removes half-written checkpoint folders (`NAME.tmp-PID`) under `root` left by a process that
+ * died while saving; a live process's are left alone.
+ */
+export function removeStaleTemp(root: string): string[] {
+  const removed: string[] = [];
+  const walk = (dir: string, depth: number): void => {
+    let entries: fs.Dirent[];
+    try {
+      entries = fs.readdirSync(dir, { withFileTypes: true });
+    } catch {
+      return;
+    }
+    for (const e of entries) {
+      if (!e.isDirectory()) continue;
+      const full = path.join(dir, e.name);
+      const m = /\.tmp-(\d+)$/.exec(e.name);
+      if (m) {
+        if (Number(m[1]) === process.pid || !pidAlive(Number(m[1]))) {
+          fs.rmSync(full, { recursive: true, force: true });
+          removed.push(full);
+        }
+      } else if (depth > 0) walk(full, depth - 1);
+    }
+  };
+  walk(root, 2);
+  return removed;
+}
+
 
 export function readCheckpointMeta(dir: string): CheckpointMeta {
   return readFormatJson<CheckpointMeta>(path.join(dir, 'checkpoint.json'), CHECKPOINT_FORMAT, 'checkpoint', 'bad-checkpoint');

@@ -8,7 +8,7 @@ import { ClaraError, errorMessage } from '../errors';
 import { Adam } from '../model/adam';
 import { AwdLstm } from '../model/awdLstm';
 import { describeBackend, initBackend, type BackendChoice, type BackendReport } from '../model/backend';
-import { loadCheckpoint, saveCheckpoint } from '../model/checkpoint';
+import { loadCheckpoint, removeStaleTemp, saveCheckpoint } from '../model/checkpoint';
 import { disposeStates, type LstmState } from '../model/lstm';
 import { PRESETS, type ModelConfig, type OptimConfig, type Preset, type PresetName } from '../model/presets';
 import { evalWindow, trainStep, type Window } from '../model/trainStep';
@@ -83,6 +83,8 @@ export type TrainEvent =
       trainPieces: number;
       tokensPerEpoch: number;
       valTokens: number;
+      /** What the user should know about how it started: a fallback checkpoint, a new budget. */
+      notes: string[];
     }
   | {
       type: 'step';
@@ -131,8 +133,7 @@ function resolveConfig(catalog: Catalog, o: TrainOptions, corpus: (enc: Encoding
     for (const it of items) for (const w of tokens.words(it)) counts.set(w, (counts.get(w) ?? 0) + 1);
     vocab = Vocab.fromCounts(counts);
   } else vocab = Vocab.notewise(encodingOptions, withSolo);
-  const seconds = o.until ? (Date.parse(o.until) - Date.now()) / 1000 : o.hours !== undefined ? o.hours * 3600 : null;
-  if (o.until && !(seconds! > 0)) throw new ClaraError(`"${o.until}" is not a time in the future`, 'bad-option', '--until');
+  const seconds = secondsOf(o);
   const steps = o.steps ?? (seconds === null ? 2000 : null);
   const model: ModelConfig = {
     vocabSize: vocab.size,
@@ -239,13 +240,112 @@ function evaluate(model: AwdLstm, windows: Window[]): { loss: number; accuracy: 
   return { loss: ce / count, accuracy: correct / count };
 }
 
+export interface ResumeOptions {
+  resume: string;
+  backend?: BackendChoice | 'auto';
+  /** A new budget, counted from the resume point: this many more steps… */
+  steps?: number;
+  /** …or this many more hours of training… */
+  hours?: number;
+  /** …or until this clock time (ISO 8601). */
+  until?: string;
+}
+
+const FRESH_STATE: TrainerState = { step: 0, epoch: 0, cursors: null, bestValLoss: null, evalsSinceBest: 0, elapsedS: 0, lastTrainLoss: null };
+
+/**
+ * Takes a stopped run (atomically: two resumes of one run cannot both train it) and loads where it
+ * left off: its latest checkpoint, else its best one (saying so), else — only if it never saved
+ * one — a fresh start. A checkpoint the catalog records but the disk lacks is an error, never a
+ * silent restart. A budget given here replaces the stored one and is counted from the resume point.
+ */
+function resumeRun(catalog: Catalog, what: ResumeOptions): { config: RunConfig; model: AwdLstm; optimizer: Adam; state: TrainerState; notes: string[] } {
+  const runs = catalog.runs;
+  const before = runs.get(what.resume);
+  const newBudget = what.steps !== undefined || what.hours !== undefined || what.until !== undefined;
+  if (before.status === 'finished' && !newBudget)
+    throw new ClaraError(`run ${before.id} already finished (${before.endReason ?? 'budget reached'}); give --steps, --hours or --until to train it further`, 'finished', 'run');
+  if (before.status === 'finished') runs.update(before.id, { status: 'stopped' });
+  const run = runs.claim(what.resume);
+  try {
+    const notes: string[] = [];
+    const stored = run.config as RunConfig;
+    const makeOpt = (m: AwdLstm): Adam => new Adam(m.params(), stored.optim.beta1, stored.optim.beta2, stored.optim.weightDecay);
+    const cps = runs.checkpoints(run.id);
+    const latest = cps.find((c) => c.kind === 'latest');
+    const best = cps.find((c) => c.kind === 'best');
+    let model: AwdLstm;
+    let optimizer: Adam;
+    let state: TrainerState;
+    const from = latest && fs.existsSync(latest.path) ? latest : best && fs.existsSync(best.path) ? best : null;
+    if (from) {
+      const loaded = loadCheckpoint(from.path, { makeOptimizer: makeOpt });
+      model = loaded.model;
+      optimizer = loaded.optimizer ?? makeOpt(model);
+      state = loaded.meta.trainer as TrainerState;
+      if (from !== latest)
+        notes.push(
+          `the latest checkpoint ${latest ? `(${latest.path}) is missing` : 'was never saved'}: resuming from the best one, step ${from.step}, with fresh optimizer moments`,
+        );
+    } else if (latest || best || run.step > 0) {
+      const missing = latest?.path ?? best?.path;
+      throw new ClaraError(
+        missing ? `cannot resume run ${run.id}: its checkpoint folder is missing` : `cannot resume run ${run.id}: it trained to step ${run.step} but no checkpoint of it is recorded`,
+        'missing-checkpoint',
+        missing ?? 'run',
+      );
+    } else {
+      model = new AwdLstm(stored.model, stored.seed);
+      optimizer = makeOpt(model);
+      state = { ...FRESH_STATE };
+      notes.push('no checkpoint was saved before it stopped: starting it from step 0');
+    }
+    // The best on record stays the bar a new best has to beat, whatever the checkpoint says.
+    if (run.bestValLoss !== null && (state.bestValLoss === null || run.bestValLoss < state.bestValLoss)) state.bestValLoss = run.bestValLoss;
+    const config: RunConfig = newBudget ? { ...stored, budget: budgetFrom(what, state) } : stored;
+    if (newBudget) {
+      runs.updateConfig(run.id, config);
+      notes.push(`new budget: ${describeBudget(config.budget, state)}`);
+    }
+    runs.truncateMetrics(run.id, state.step);
+    return { config, model, optimizer, state, notes };
+  } catch (err) {
+    // Give the run back as it was, so a failed resume leaves nothing claimed.
+    runs.update(run.id, { status: before.status === 'running' ? 'interrupted' : before.status, endReason: before.endReason, pid: null });
+    throw err;
+  }
+}
+
+/** A resumed run's budget, counted from where it resumes. */
+function budgetFrom(o: Pick<ResumeOptions, 'steps' | 'hours' | 'until'>, st: TrainerState): RunConfig['budget'] {
+  const more = secondsOf(o);
+  return { steps: o.steps !== undefined ? st.step + o.steps : null, seconds: more !== null ? st.elapsedS + more : null };
+}
+
+/** Seconds of a budget in hours or until a clock time; null when neither is given. */
+function secondsOf(o: { hours?: number; until?: string }): number | null {
+  if (o.until) {
+    const s = (Date.parse(o.until) - Date.now()) / 1000;
+    if (!(s > 0)) throw new ClaraError(`"${o.until}" is not a time in the future`, 'bad-option', '--until');
+    return s;
+  }
+  return o.hours !== undefined ? o.hours * 3600 : null;
+}
+
+function describeBudget(b: RunConfig['budget'], st: TrainerState): string {
+  const parts: string[] = [];
+  if (b.steps !== null) parts.push(`${b.steps - st.step} more steps (to step ${b.steps})`);
+  if (b.seconds !== null) parts.push(`${((b.seconds - st.elapsedS) / 3600).toFixed(2)} more hours`);
+  return parts.join(' or ');
+}
+
 /**
  * Trains an AWD-LSTM on the catalog, or resumes a run from its latest checkpoint. Reports progress
  * as events, validates on the test pieces, keeps the best and the latest checkpoint (written
  * atomically and recorded in the catalog), and stops at its budget, on early stopping, or when
  * the signal aborts (saving first).
  */
-export async function train(catalog: Catalog, dataDir: string, what: TrainOptions | { resume: string; backend?: BackendChoice | 'auto' }, hooks: TrainHooks = {}): Promise<{ runId: string; status: string }> {
+export async function train(catalog: Catalog, dataDir: string, what: TrainOptions | ResumeOptions, hooks: TrainHooks = {}): Promise<{ runId: string; status: string }> {
   const emit = hooks.onEvent ?? (() => undefined);
   const backend = await initBackend(what.backend ?? 'auto');
   const runs = catalog.runs;
@@ -265,26 +365,13 @@ export async function train(catalog: Catalog, dataDir: string, what: TrainOption
     return t;
   };
 
+  const notes: string[] = [];
   if ('resume' in what) {
-    const run = runs.get(what.resume);
-    if (run.status === 'running') throw new ClaraError(`run ${run.id} is still running (process ${run.pid})`, 'busy', 'run');
-    if (run.status === 'finished') throw new ClaraError(`run ${run.id} already finished (${run.endReason ?? 'budget reached'})`, 'finished', 'run');
-    config = run.config as RunConfig;
-    runId = run.id;
-    const latest = runs.checkpoints(runId).find((c) => c.kind === 'latest');
-    const made = (m: AwdLstm) => new Adam(m.params(), config.optim.beta1, config.optim.beta2, config.optim.weightDecay);
-    if (latest && fs.existsSync(latest.path)) {
-      const loaded = loadCheckpoint(latest.path, { makeOptimizer: made });
-      model = loaded.model;
-      opt = loaded.optimizer ?? made(model);
-      st = loaded.meta.trainer as TrainerState;
-    } else {
-      model = new AwdLstm(config.model, config.seed);
-      opt = made(model);
-      st = { step: 0, epoch: 0, cursors: null, bestValLoss: null, evalsSinceBest: 0, elapsedS: 0, lastTrainLoss: null };
-    }
-    runs.truncateMetrics(runId, st.step);
-    runs.update(runId, { status: 'running', endReason: null, pid: process.pid, backend: backend.chosen, step: st.step, epoch: st.epoch });
+    const opened = resumeRun(catalog, what);
+    ({ config, model, optimizer: opt, state: st } = opened);
+    runId = what.resume;
+    notes.push(...opened.notes);
+    runs.update(runId, { backend: backend.chosen, step: st.step, epoch: st.epoch });
     resumed = true;
   } else {
     const resolved = resolveConfig(catalog, what, (o) => corpusFor(o, what.encoding));
@@ -293,12 +380,13 @@ export async function train(catalog: Catalog, dataDir: string, what: TrainOption
     runId = newRunId();
     model = new AwdLstm(config.model, config.seed);
     opt = new Adam(model.params(), config.optim.beta1, config.optim.beta2, config.optim.weightDecay);
-    st = { step: 0, epoch: 0, cursors: null, bestValLoss: null, evalsSinceBest: 0, elapsedS: 0, lastTrainLoss: null };
+    st = { ...FRESH_STATE };
     runs.create({ id: runId, encoding: config.encoding, preset: config.preset, config, backend: backend.chosen });
   }
 
   const runDir = path.join(dataDir, 'runs', runId);
   fs.mkdirSync(runDir, { recursive: true });
+  removeStaleTemp(path.join(dataDir, 'runs'));
   const vocab = new Vocab(config.vocab);
   const tokens = corpusFor(config.encodingOptions, config.encoding);
   const trainItems = selected ?? selectItems(catalog, config, tokens, 'train');
@@ -330,6 +418,7 @@ export async function train(catalog: Catalog, dataDir: string, what: TrainOption
     trainPieces: new Set(trainItems.map((i) => i.pieceId)).size,
     tokensPerEpoch,
     valTokens: valWindows.reduce((s, w) => s + w.T * w.B, 0),
+    notes,
   });
 
   const budget = config.budget;
@@ -344,8 +433,12 @@ export async function train(catalog: Catalog, dataDir: string, what: TrainOption
       vocab: config.vocab,
       trainer: { ...st, cursors: batches?.position() ?? null },
     });
-    const replaced = runs.putCheckpoint({ runId, kind, step: st.step, epoch: st.epoch, valLoss, trainLoss: st.lastTrainLoss, path: dir });
-    if (replaced && !runs.pathInUse(replaced)) fs.rmSync(replaced, { recursive: true, force: true });
+    const { accepted, replaced } = runs.putCheckpoint({ runId, kind, step: st.step, epoch: st.epoch, valLoss, trainLoss: st.lastTrainLoss, path: dir });
+    if (!accepted) {
+      catalog.paths.removeInside(dir);
+      return;
+    }
+    if (replaced && !runs.pathInUse(replaced)) catalog.paths.removeInside(replaced);
     runs.update(runId, { step: st.step, epoch: st.epoch, elapsedS: st.elapsedS, bestValLoss: st.bestValLoss });
     emit({ type: 'checkpoint', runId, step: st.step, kind, path: dir, valLoss });
     if (kind === 'latest') lastSave = Date.now();
