@@ -5,6 +5,7 @@ import { registerEncode } from './commands/encode';
 import { registerExportText } from './commands/exportText';
 import { registerGenerate } from './commands/generate';
 import { registerImport } from './commands/import';
+import { registerJob } from './commands/job';
 import { registerPieces } from './commands/pieces';
 import { registerServe } from './commands/serve';
 import { registerStart } from './commands/start';
@@ -33,6 +34,7 @@ registerExportText(program);
 registerTrain(program);
 registerGenerate(program);
 registerCritic(program);
+registerJob(program);
 
 try {
   await program.parseAsync(process.argv);

@@ -1,8 +1,10 @@
 import { randomUUID } from 'node:crypto';
+import fs from 'node:fs';
 import type { Catalog } from '../catalog/catalog';
 import { errorMessage } from '../errors';
 import { importPaths } from '../import/importer';
 import { runClaraJob, type ChildJob } from '../jobs/childJob';
+import { writeJobSpec, type JobSpec } from '../jobs/spec';
 import type { JobInfo, StudioEvent } from '../../shared/methods';
 
 type Listener = (e: StudioEvent) => void;
@@ -116,20 +118,23 @@ export class JobManager {
   }
 
   /**
-   * Runs a `clara` command as a child job on the same data folder. `onEvent` turns its JSON lines
-   * into progress; `onEnd` runs after it exits (successfully or not) and may say how it went.
+   * Runs a job in a child process on the same data folder: the spec travels as a validated file,
+   * never as command-line words. `onEvent` turns its JSON lines into progress; `onEnd` runs after
+   * it exits (successfully or not) and may say how it went.
    */
   startChild<E extends { type: string }>(
     kind: JobInfo['kind'],
     title: string,
-    args: string[],
+    spec: JobSpec,
     handlers: { onEvent?: (job: Running, e: E) => void; finalEvent?: string; onEnd?: (job: Running, ok: boolean, events: E[]) => Partial<JobInfo> | void; runId?: string },
   ): JobInfo {
     let child: ChildJob<E> | null = null;
     const job = this.create(kind, title, () => child?.cancel());
     if (handlers.runId) job.info.runId = handlers.runId;
-    child = runClaraJob<E>(['--data-dir', this.dataDir, ...args], { finalEvent: handlers.finalEvent, onEvent: (e) => handlers.onEvent?.(job, e) });
+    const specFile = writeJobSpec(this.dataDir, spec);
+    child = runClaraJob<E>(['--data-dir', this.dataDir, 'job', specFile], { finalEvent: handlers.finalEvent, onEvent: (e) => handlers.onEvent?.(job, e) });
     job.ended = child.done.then((outcome) => {
+      fs.rmSync(specFile, { force: true });
       const ok = outcome.status === 'ended' && outcome.code === 0;
       const extra = handlers.onEnd?.(job, ok, child!.events) ?? {};
       if (job.info.status === 'running') {

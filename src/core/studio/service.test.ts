@@ -83,3 +83,19 @@ describe('StudioApi validation', () => {
     await expect(call('importDialog', {})).rejects.toMatchObject({ code: 'unsupported' });
   });
 });
+
+describe('child jobs', () => {
+  it('never turn user strings into command-line flags: a composer named like a flag stays a composer', async () => {
+    const elsewhere = fs.mkdtempSync(path.join(path.dirname(t.home), 'clara-elsewhere-'));
+    fs.rmSync(elsewhere, { recursive: true });
+    const job = (await call('startTraining', { encoding: 'notewise', sampleFreq: 12, preset: 'tiny', steps: 1, composers: [`--data-dir=${elsewhere}`] })) as { id: string };
+    await expect.poll(() => service.jobs.list().find((j) => j.id === job.id)?.status, { timeout: 60_000 }).not.toBe('running');
+    const info = service.jobs.list().find((j) => j.id === job.id)!;
+    // The child read the composer as a composer (none match) instead of as another data folder.
+    expect(info.status).toBe('failed');
+    expect(`${info.error} ${info.result}`).toMatch(/no training pieces match the selection/);
+    expect(fs.existsSync(elsewhere)).toBe(false);
+    // The spec file the child read is gone.
+    expect(fs.readdirSync(path.join(t.home, 'jobs'))).toEqual([]);
+  }, 90_000);
+});

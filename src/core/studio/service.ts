@@ -10,7 +10,13 @@ import { notesInSeconds, sliceMidi } from '../midi/slice';
 import { deleteSample, getSample, listSamples, updateSample, type SampleQuery, type SampleRow } from '../generate/samples';
 import type { ApiInput, ApiOutputs, Capabilities, CatalogSummary, NoteArrays, RunInfo, RunMetrics } from '../../shared/api';
 import type { ApiMethod, JobInfo } from '../../shared/methods';
+import { CLARA_NOTEWISE_SAMPLING } from '../generate/sampler';
+import type { GenerateJobEvent, ScoreJobEvent } from '../jobs/runJob';
+import type { JobSpec } from '../jobs/spec';
+import { resolveUntil } from '../train/until';
 import { JobManager } from './jobs';
+
+type GenerateSpecPrompt = Extract<JobSpec, { kind: 'generate' }>['prompt'];
 
 type Handlers = { [M in ApiMethod]: (input: ApiInput<M>) => ApiOutputs[M] | Promise<ApiOutputs[M]> };
 
@@ -83,8 +89,8 @@ export class StudioService {
     return this.catalog.runs.list().map((r) => ({ ...r, checkpoints: cps.filter((c) => c.runId === r.id).sort((a, b) => a.kind.localeCompare(b.kind)), jobId: this.jobs.runningFor(r.id)?.info.id ?? null }));
   }
 
-  private trainJob(title: string, args: string[], runId?: string): JobInfo {
-    return this.jobs.startChild<TrainLine>('train', title, ['train', ...args], {
+  private trainJob(title: string, spec: JobSpec, runId?: string): JobInfo {
+    return this.jobs.startChild<TrainLine>('train', title, spec, {
       runId,
       finalEvent: 'end',
       onEvent: (job, e) => {
@@ -166,19 +172,20 @@ export class StudioService {
       }
       return { train, eval: evals };
     },
-    startTraining: (o) => {
-      const args = ['--encoding', o.encoding, '--sample-freq', String(o.sampleFreq), '--preset', o.preset];
-      if (o.emb) args.push('--emb', String(o.emb));
-      if (o.hidden) args.push('--hidden', String(o.hidden));
-      if (o.layers) args.push('--layers', String(o.layers));
-      if (o.hours) args.push('--hours', String(o.hours));
-      if (o.steps) args.push('--steps', String(o.steps));
-      if (o.until) args.push('--until', o.until);
-      if (o.composers?.length) args.push('--composers', o.composers.join(','));
-      if (o.evalEvery) args.push('--eval-every', String(o.evalEvery));
-      if (o.valTokens) args.push('--val-tokens', String(o.valTokens));
-      return this.trainJob(`Training ${o.preset} ${o.encoding}`, args);
-    },
+    startTraining: (o) =>
+      this.trainJob(`Training ${o.preset} ${o.encoding}`, {
+        kind: 'train',
+        encoding: o.encoding,
+        sampleFreq: o.sampleFreq,
+        preset: o.preset,
+        overrides: { embSize: o.emb, hiddenSize: o.hidden, layers: o.layers },
+        steps: o.steps,
+        hours: o.hours,
+        until: o.until ? resolveUntil(o.until, new Date(), 'until') : undefined,
+        composers: o.composers,
+        evalEvery: o.evalEvery,
+        valTokens: o.valTokens,
+      }),
     pauseRun: ({ runId }) => {
       const job = this.trainingJobFor(runId);
       job.pausing = true;
@@ -194,26 +201,35 @@ export class StudioService {
       const run = this.catalog.runs.get(runId);
       if (this.jobs.runningFor(runId) || (run.status === 'running' && run.pid !== null)) throw new ClaraError('is already training', 'busy', `run ${runId}`);
       if (run.status === 'finished') throw new ClaraError('has finished; start a new run to train more', 'finished', `run ${runId}`);
-      return this.trainJob(`Resuming ${runId}`, ['--resume', runId], runId);
+      return this.trainJob(`Resuming ${runId}`, { kind: 'resume', runId }, runId);
     },
     listSamples: (q): SampleRow[] => listSamples(this.catalog, q as SampleQuery),
     generate: (o) => {
-      const args = ['generate', '--checkpoint', o.checkpoint, '-n', String(o.count), '--length', `${o.seconds}s`, '--temperature', String(o.temperature), '--top-n', String(o.topN), '--seed', String(o.seed), '--events', '--score'];
-      if (o.prompt.kind === 'piece') args.push('--prompt', String(o.prompt.pieceId));
+      let prompt: GenerateSpecPrompt = o.prompt.kind === 'piece' ? { kind: 'piece', pieceId: o.prompt.pieceId } : { kind: 'none' };
       if (o.prompt.kind === 'upload') {
         const file = this.uploadFilePath(o.prompt.batch, o.prompt.path);
         if (!fs.existsSync(file)) throw new ClaraError('was not uploaded', 'not-found', o.prompt.path);
-        args.push('--prompt', file);
+        prompt = { kind: 'file', path: file };
       }
-      return this.jobs.startChild<{ type: string; phase?: string; done?: number; total?: number; ids?: number[]; scoreError?: string }>('generate', `Generating ${o.count} × ${o.seconds} s`, args, {
+      const spec: JobSpec = {
+        kind: 'generate',
+        checkpoint: o.checkpoint,
+        prompt,
+        seconds: o.seconds,
+        count: o.count,
+        seed: o.seed,
+        sampling: { temperature: o.temperature, topN: o.topN, truncProb: CLARA_NOTEWISE_SAMPLING.truncProb },
+        score: true,
+      };
+      return this.jobs.startChild<GenerateJobEvent>('generate', `Generating ${o.count} × ${o.seconds} s`, spec, {
         finalEvent: 'end',
         onEvent: (job, e) => {
-          if (e.type === 'progress') this.jobs.update(job, { done: e.done ?? 0, total: e.total ?? 0, detail: e.phase === 'score' ? 'scoring' : 'sampling' });
+          if (e.type === 'progress') this.jobs.update(job, { done: e.done, total: e.total, detail: e.phase === 'score' ? 'scoring' : 'sampling' });
         },
         onEnd: (_job, ok, events) => {
           this.jobs.emit({ type: 'changed', what: 'samples' });
           const end = events.find((e) => e.type === 'end');
-          if (ok && end) return { result: `${end.ids?.length ?? 0} samples${end.scoreError ? `; not scored: ${end.scoreError}` : ''}` };
+          if (ok && end?.type === 'end') return { result: `${end.ids.length} samples${end.scoreError ? `; not scored: ${end.scoreError}` : ''}` };
         },
       });
     },
@@ -239,7 +255,7 @@ export class StudioService {
       return { deleted: id };
     },
     scoreSamples: ({ ids }) =>
-      this.jobs.startChild<{ type: string }>('score', `Scoring ${ids.length || 'all'} samples`, ['score', ...ids.map(String)], {
+      this.jobs.startChild<ScoreJobEvent>('score', `Scoring ${ids.length || 'all'} samples`, { kind: 'score', ids }, {
         onEnd: () => this.jobs.emit({ type: 'changed', what: 'samples' }),
       }),
   };
@@ -257,7 +273,7 @@ export class StudioService {
     return this.catalog.runs
       .list()
       .filter((r) => r.status === 'paused' && r.endReason === CLOSED_REASON)
-      .map((r) => this.trainJob(`Resuming ${r.id}`, ['--resume', r.id], r.id));
+      .map((r) => this.trainJob(`Resuming ${r.id}`, { kind: 'resume', runId: r.id }, r.id));
   }
 
   /** Path of a sample's MIDI file, for the desktop shell's drag-out (the renderer never sees it). */

@@ -1,0 +1,65 @@
+import type { Catalog } from '../catalog/catalog';
+import { scoreSamples, type ScoreResult } from '../critic/score';
+import { resolveEncodingOptions } from '../encoding/options';
+import { errorMessage } from '../errors';
+import { generateSamples } from '../generate/samples';
+import { initBackend } from '../model/backend';
+import { train, type TrainEvent } from '../train/trainer';
+import type { ParsedJobSpec } from './spec';
+
+export type GenerateJobEvent =
+  | { type: 'progress'; phase: 'generate' | 'score'; done: number; total: number }
+  | { type: 'end'; ids: number[]; seconds: number; scoreError?: string };
+export type ScoreJobEvent = { type: 'end' } & ScoreResult;
+export type JobEvent = TrainEvent | GenerateJobEvent | ScoreJobEvent;
+
+/**
+ * Runs a child job from its validated spec, reporting through `emit`. Returns the exit code: 1
+ * when a training run failed (its end event says why), else 0; other failures throw.
+ */
+export async function runJob(catalog: Catalog, dataDir: string, spec: ParsedJobSpec, emit: (e: JobEvent) => void, signal?: AbortSignal): Promise<number> {
+  switch (spec.kind) {
+    case 'train': {
+      const { kind: _kind, sampleFreq, ...o } = spec;
+      const r = await train(catalog, dataDir, { ...o, encodingOptions: resolveEncodingOptions({ sampleFreq }) }, { onEvent: emit, signal });
+      return r.status === 'failed' ? 1 : 0;
+    }
+    case 'resume': {
+      const { kind: _kind, runId, ...o } = spec;
+      const r = await train(catalog, dataDir, { resume: runId, ...o }, { onEvent: emit, signal });
+      return r.status === 'failed' ? 1 : 0;
+    }
+    case 'generate': {
+      await initBackend(spec.backend);
+      const t0 = performance.now();
+      let last = 0;
+      const rows = generateSamples(
+        catalog,
+        dataDir,
+        { checkpoint: spec.checkpoint, prompt: spec.prompt, count: spec.count, seconds: spec.seconds, sampling: spec.sampling, seed: spec.seed },
+        (done, total) => {
+          if (Date.now() - last > 200 || done === total) {
+            last = Date.now();
+            emit({ type: 'progress', phase: 'generate', done, total });
+          }
+        },
+      );
+      const seconds = (performance.now() - t0) / 1000;
+      let scoreError: string | undefined;
+      if (spec.score) {
+        emit({ type: 'progress', phase: 'score', done: 0, total: rows.length });
+        try {
+          scoreSamples(catalog, rows.map((r) => r.id));
+        } catch (err) {
+          scoreError = errorMessage(err);
+        }
+      }
+      emit({ type: 'end', ids: rows.map((r) => r.id), seconds, scoreError });
+      return 0;
+    }
+    case 'score': {
+      emit({ type: 'end', ...scoreSamples(catalog, spec.ids) });
+      return 0;
+    }
+  }
+}
