@@ -1,5 +1,7 @@
 import { Command, CommanderError } from 'commander';
 import { ClaraError } from '../core/errors';
+import { asDiskError } from '../core/diskErrors';
+import { defaultDataDir } from '../core/paths';
 import { registerCritic } from './commands/critic';
 import { registerEncode } from './commands/encode';
 import { registerExportText } from './commands/exportText';
@@ -38,7 +40,9 @@ registerJob(program);
 
 try {
   await program.parseAsync(process.argv);
-} catch (err) {
+} catch (thrown) {
+  // A full disk or unwritable folder is the user's to fix: one line naming the data folder.
+  const err = asDiskError(thrown, program.opts<{ dataDir?: string }>().dataDir ?? defaultDataDir());
   if (err instanceof CommanderError) process.exitCode = err.exitCode;
   else if (err instanceof ClaraError) {
     process.stderr.write(`clara: ${err.message}\n`);
