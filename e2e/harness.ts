@@ -1,4 +1,5 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -31,6 +32,8 @@ export function ensureBuilt(): void {
 export interface Studio {
   url: string;
   token: string;
+  /** The `clara serve` process (0 for the desktop app), so specs can check what `ps` shows of it. */
+  serverPid: number;
   origin: string;
   dataDir: string;
   browser: Browser | null;
@@ -47,7 +50,13 @@ export async function openStudio(prefix: string, opts: { dataDir?: string } = {}
   ensureBuilt();
   const dataDir = opts.dataDir ?? fs.mkdtempSync(path.join(os.tmpdir(), `clara-e2e-${prefix}-`));
   if (target === 'electron') return openDesktop(dataDir, !opts.dataDir);
-  const server: ChildProcess = spawn(process.execPath, [path.join(root, 'bin', 'clara.mjs'), '--data-dir', dataDir, 'serve'], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
+  // The token goes in through the environment, as a user should pass one: never in argv, where `ps` shows it.
+  const token = randomBytes(24).toString('base64url');
+  const server: ChildProcess = spawn(process.execPath, [path.join(root, 'bin', 'clara.mjs'), '--data-dir', dataDir, 'serve'], {
+    cwd: root,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, CLARA_TOKEN: token },
+  });
   let stderr = '';
   server.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
   const url = await new Promise<string>((resolve, reject) => {
@@ -68,9 +77,11 @@ export async function openStudio(prefix: string, opts: { dataDir?: string } = {}
   await page.goto(url);
   fs.mkdirSync(shotsDir, { recursive: true });
   const u = new URL(url);
+  if (u.searchParams.get('token') !== token) throw new Error(`clara serve printed ${url}, not the token it was given in CLARA_TOKEN`);
   return {
     url,
-    token: u.searchParams.get('token')!,
+    token,
+    serverPid: server.pid!,
     origin: u.origin,
     dataDir,
     browser,
@@ -111,6 +122,7 @@ async function openDesktop(dataDir: string, ownDir: boolean): Promise<Studio> {
   return {
     url: page.url(),
     token: '',
+    serverPid: 0,
     origin: '',
     dataDir,
     browser: null,

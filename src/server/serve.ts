@@ -2,6 +2,7 @@ import { randomBytes, timingSafeEqual } from 'node:crypto';
 import fs from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
 import path from 'node:path';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { StudioService } from '../core/studio/service';
@@ -29,6 +30,8 @@ export interface ServeOptions {
   /** The built renderer (out/renderer). */
   rendererDir: string;
   token?: string;
+  /** Where one-line notices go (a client's socket closed for a protocol error); stderr by default. */
+  log?: (line: string) => void;
 }
 
 export interface Served {
@@ -45,10 +48,30 @@ function sameToken(given: string | null | undefined, token: string): boolean {
   return a.length === b.length && timingSafeEqual(a, b);
 }
 
-function tokenOf(req: http.IncomingMessage, url: URL): string | null {
+/** The subprotocol the event socket speaks; the renderer offers `token.<TOKEN>` beside it. */
+export const EVENTS_PROTOCOL = 'clara-events';
+const TOKEN_PROTOCOL = 'token.';
+
+/**
+ * The token only ever comes in a header. Never from the query string: a page on another origin can
+ * put a query on a no-cors request (which needs no preflight), but cannot set `Authorization`
+ * without a preflight this server refuses.
+ */
+function bearerOf(req: http.IncomingMessage): string | null {
   const auth = req.headers.authorization;
-  if (auth?.startsWith('Bearer ')) return auth.slice(7);
-  return url.searchParams.get('token');
+  return auth?.startsWith('Bearer ') ? auth.slice(7) : null;
+}
+
+/** A browser cannot set headers on a WebSocket, so the renderer offers the token as a subprotocol. */
+function socketTokenOf(req: http.IncomingMessage): string | null {
+  const offered = (req.headers['sec-websocket-protocol'] ?? '').split(',').map((p) => p.trim());
+  const t = offered.find((p) => p.startsWith(TOKEN_PROTOCOL));
+  return t ? t.slice(TOKEN_PROTOCOL.length) : bearerOf(req);
+}
+
+/** `application/json`, with parameters allowed: anything else is a "simple" request a foreign page could send without a preflight. */
+function isJson(req: http.IncomingMessage): boolean {
+  return (req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase() === 'application/json';
 }
 
 function send(res: http.ServerResponse, status: number, body: unknown): void {
@@ -72,23 +95,33 @@ function staticFile(root: string, urlPath: string): string | null {
 
 /**
  * The served twin: the studio's renderer and its API over HTTP on 127.0.0.1 only, engine events
- * over a WebSocket. Every /api/ request and the socket need the random token the URL carries; the
- * Host header must name the loopback address, so a web page elsewhere cannot reach it through DNS
- * rebinding.
+ * over a WebSocket. The printed URL carries the random token once; the renderer keeps it in the
+ * tab's sessionStorage, strips it from the address bar and sends it as `Authorization: Bearer` on
+ * /api/ (JSON POSTs only, so a browser must preflight, and preflights are refused) and as a
+ * subprotocol on /events. The Host header must name the loopback address (no DNS rebinding) and a
+ * browser's Origin must be this server's own, so a page elsewhere that learns the token still
+ * cannot use it.
  */
 export async function serveStudio(service: StudioService, o: ServeOptions): Promise<Served> {
   const token = o.token ?? randomBytes(24).toString('base64url');
   const rendererDir = path.resolve(o.rendererDir);
   if (!fs.existsSync(path.join(rendererDir, 'index.html'))) throw new Error(`the studio is not built (${path.join(rendererDir, 'index.html')} is missing): run \`npm run build\``);
+  const log = o.log ?? ((line: string) => console.error(line));
   let port = 0;
   const hostOk = (host: string | undefined) => host === `127.0.0.1:${port}` || host === `localhost:${port}`;
+  // Browsers always send Origin on POSTs and WebSockets; non-browser clients (curl, scripts) send none.
+  const originOk = (origin: string | undefined) => origin === undefined || origin === `http://127.0.0.1:${port}` || origin === `http://localhost:${port}`;
 
   const server = http.createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
     if (!hostOk(req.headers.host)) return send(res, 403, { ok: false, error: { code: 'forbidden', message: 'wrong Host header' } });
     if (url.pathname.startsWith('/api/')) {
-      if (!sameToken(tokenOf(req, url), token)) return send(res, 401, { ok: false, error: { code: 'unauthorized', message: 'missing or wrong token' } });
+      if (!originOk(req.headers.origin)) return send(res, 403, { ok: false, error: { code: 'forbidden', message: 'requests from another origin are refused' } });
+      // A preflight gets no Access-Control-Allow-* headers, so the browser keeps the real request back.
+      if (req.method === 'OPTIONS') return send(res, 403, { ok: false, error: { code: 'forbidden', message: 'cross-origin requests are refused' } });
+      if (!sameToken(bearerOf(req), token)) return send(res, 401, { ok: false, error: { code: 'unauthorized', message: 'missing or wrong token' } });
       if (req.method !== 'POST') return send(res, 405, { ok: false, error: { code: 'method', message: 'use POST' } });
+      if (!isJson(req)) return send(res, 415, { ok: false, error: { code: 'content-type', message: 'send Content-Type: application/json' } });
       const chunks: Buffer[] = [];
       let size = 0;
       req.on('data', (c: Buffer) => {
@@ -143,17 +176,31 @@ export async function serveStudio(service: StudioService, o: ServeOptions): Prom
     fs.createReadStream(file).pipe(res);
   });
 
-  const wss = new WebSocketServer({ noServer: true, maxPayload: 1024 });
+  const wss = new WebSocketServer({
+    noServer: true,
+    maxPayload: 1024,
+    // Echo only the protocol name: the token the client offered beside it is never sent back.
+    handleProtocols: (offered) => (offered.has(EVENTS_PROTOCOL) ? EVENTS_PROTOCOL : false),
+  });
   const sockets = new Set<WebSocket>();
-  server.on('upgrade', (req, socket, head) => {
+  const refuse = (socket: Duplex, status: string) => {
+    socket.once('finish', () => socket.destroy());
+    socket.end(`HTTP/1.1 ${status}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+  };
+  server.on('upgrade', (req, socket: Duplex, head) => {
+    // A client that resets mid-handshake must not take the server down with it.
+    socket.on('error', () => socket.destroy());
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
-    if (url.pathname !== '/events' || !hostOk(req.headers.host) || !sameToken(tokenOf(req, url), token)) {
-      socket.write('HTTP/1.1 401 Unauthorized\r\nConnection: close\r\n\r\n');
-      return socket.destroy();
-    }
+    if (!hostOk(req.headers.host)) return refuse(socket, '403 Forbidden');
+    if (url.pathname !== '/events') return refuse(socket, '404 Not Found');
+    if (!originOk(req.headers.origin)) return refuse(socket, '403 Forbidden');
+    if (!sameToken(socketTokenOf(req), token)) return refuse(socket, '401 Unauthorized');
     wss.handleUpgrade(req, socket, head, (ws) => {
       sockets.add(ws);
       ws.on('close', () => sockets.delete(ws));
+      // Without this listener one malformed frame (oversized, reserved opcode, unmasked) would be an
+      // uncaught exception; ws has already failed that connection, so a line is all that is left to do.
+      ws.on('error', (err: Error & { code?: string }) => log(`clara serve: closed an event socket: ${err.message}${err.code ? ` (${err.code})` : ''}`));
       ws.on('message', () => ws.close(1008, 'the event socket is one-way'));
     });
   });

@@ -12,7 +12,35 @@ declare global {
   }
 }
 
-const token = new URLSearchParams(location.search).get('token') ?? '';
+const TOKEN_KEY = 'clara-token';
+
+/**
+ * The served twin's token. The printed URL carries it once; the tab keeps it in sessionStorage (a
+ * reload still works, another site cannot read it) and it leaves the address bar and history, so it
+ * is not copied, bookmarked or shown on screen. The server takes it only as a header, never from a URL.
+ */
+function servedToken(): string {
+  if (window.studio) return '';
+  const url = new URL(location.href);
+  const given = url.searchParams.get('token');
+  if (given === null) {
+    try {
+      return sessionStorage.getItem(TOKEN_KEY) ?? '';
+    } catch {
+      return '';
+    }
+  }
+  try {
+    sessionStorage.setItem(TOKEN_KEY, given);
+  } catch {
+    // Storage disabled: the token lives for this page only; a reload needs the printed URL again.
+  }
+  url.searchParams.delete('token');
+  history.replaceState(history.state, '', `${url.pathname}${url.search}${url.hash}`);
+  return given;
+}
+
+const token = servedToken();
 
 /**
  * The studio API as the renderer sees it: Electron's preload bridge when present, otherwise HTTP to
@@ -50,7 +78,10 @@ export function onStudioEvent(fn: (e: StudioEvent) => void): () => void {
   let closed = false;
   let delay = 500;
   const connect = () => {
-    ws = new WebSocket(`${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/events?token=${encodeURIComponent(token)}`);
+    // A browser WebSocket cannot carry an Authorization header: the token rides as a subprotocol
+    // beside the one the server answers with (it never echoes the token back).
+    const protocols = /^[\w-]+$/.test(token) ? ['clara-events', `token.${token}`] : ['clara-events'];
+    ws = new WebSocket(`${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/events`, protocols);
     ws.onopen = () => (delay = 500);
     ws.onmessage = (m) => {
       try {
