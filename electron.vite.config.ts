@@ -1,6 +1,13 @@
 import { svelte } from '@sveltejs/vite-plugin-svelte';
 import { defineConfig } from 'electron-vite';
 import { resolve } from 'node:path';
+import type { Plugin } from 'vite';
+import { withCspMeta } from './src/shared/csp';
+
+/** index.html's CSP meta comes from src/shared/csp.ts, the one place the policies are written. */
+function cspMeta(): Plugin {
+  return { name: 'clara-csp-meta', transformIndexHtml: { order: 'pre', handler: (html) => withCspMeta(html) } };
+}
 
 export default defineConfig({
   main: {
@@ -21,7 +28,7 @@ export default defineConfig({
     root: resolve('src/renderer'),
     // Sampled instruments (resources/public/instruments) ship with the renderer: no CDN, ever.
     publicDir: resolve('resources/public'),
-    plugins: [svelte({ configFile: resolve('svelte.config.js') })],
+    plugins: [cspMeta(), svelte({ configFile: resolve('svelte.config.js') })],
     build: {
       rollupOptions: { input: { index: resolve('src/renderer/index.html') } },
     },

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Builds better-sqlite3 for the installed Electron's ABI into native/electron/, leaving the Node
 // build in node_modules alone: the CLI, `clara serve` and the tests keep using Node's, while the
-// desktop app (and the jobs it spawns with ELECTRON_RUN_AS_NODE) loads this one through
+// desktop app (and the jobs it runs in utility processes) loads this one through
 // better-sqlite3's `nativeBinding` option. Needs network access once, for Electron's headers.
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';

@@ -1,7 +1,7 @@
 import { ipcMain, nativeImage, type BrowserWindow, type IpcMainEvent, type IpcMainInvokeEvent } from 'electron';
-import fs from 'node:fs';
 import type { StudioService } from '../core/studio/service';
 import { toApiError, validateCall } from '../shared/api';
+import { draggableSampleFile } from './policy';
 
 const DRAG_ICON =
   'iVBORw0KGgoAAAANSUhEUgAAACAAAAAgCAYAAABzenr0AAAAP0lEQVR4nO3OMQ0AIAwAsPm/NDFgAg8QEk7YJ2XOXQUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAB4bAF2hQPh4F8ZIgAAAABJRU5ErkJggg==';
@@ -23,12 +23,12 @@ export function serveStudioIpc(service: StudioService, isAppUrl: (url: string) =
     }
   });
   // Dragging a sample out of the window hands the OS (and a DAW) the real .mid file. The renderer
-  // names a sample id, never a path.
+  // names a sample id, never a path, and only a .mid file inside the data folder ever leaves.
   ipcMain.on('studio:drag', (event: IpcMainEvent, id: unknown) => {
     if (!trusted(event) || typeof id !== 'number' || !Number.isInteger(id) || id <= 0) return;
     try {
-      const file = service.sampleFile(id);
-      if (fs.existsSync(file)) event.sender.startDrag({ file, icon: nativeImage.createFromDataURL(`data:image/png;base64,${DRAG_ICON}`) });
+      const file = draggableSampleFile(service.sampleFile(id), service.dataDir);
+      if (file) event.sender.startDrag({ file, icon: nativeImage.createFromDataURL(`data:image/png;base64,${DRAG_ICON}`) });
     } catch {
       // An unknown sample: nothing to drag.
     }

@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import readline from 'node:readline';
@@ -10,8 +10,51 @@ const claraBin = [path.resolve(here, '../../../bin/clara.mjs'), path.resolve(her
 
 export type JobOutcome = { status: 'ended'; code: number } | { status: 'crashed'; code: number | null; signal: string | null; stderr: string };
 
+/**
+ * A started job process. Under Node it is a plain child process; the desktop app registers a
+ * launcher that runs the job in an Electron utility process instead (see `setJobLauncher`).
+ */
+export interface JobProcess {
+  readonly stdout: NodeJS.ReadableStream;
+  readonly stderr: NodeJS.ReadableStream;
+  /** Asks it to stop (SIGTERM on POSIX). */
+  kill(): void;
+  /** Called once, when it has exited and its output has been read to the end. */
+  onClose(listener: (code: number | null, signal: string | null) => void): void;
+}
+
+export type JobLauncher = (script: string, args: string[], env: NodeJS.ProcessEnv) => JobProcess;
+
+/** A plain Node child: the CLI's and the served twin's way, and the tests'. */
+export const nodeJobLauncher: JobLauncher = (script, args, env) => {
+  const child = spawn(process.execPath, [script, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env });
+  return {
+    stdout: child.stdout!,
+    stderr: child.stderr!,
+    kill: () => void child.kill('SIGTERM'),
+    onClose: (listener) => void child.once('close', (code, signal) => listener(code, signal)),
+  };
+};
+
+let launcher: JobLauncher | null = null;
+
+/**
+ * Inside Electron, process.execPath is the Electron binary, which runs scripts as Node only with
+ * ELECTRON_RUN_AS_NODE, and the packaged app turns that off (the RunAsNode fuse). The desktop
+ * shell therefore registers a utility-process launcher here before it starts any job.
+ */
+export function setJobLauncher(l: JobLauncher | null): void {
+  launcher = l;
+}
+
+function currentLauncher(): JobLauncher {
+  if (launcher) return launcher;
+  if (process.versions.electron) throw new Error('a job was started inside Electron before the desktop shell registered its job launcher');
+  return nodeJobLauncher;
+}
+
 export interface ChildJob<E> {
-  child: ChildProcess;
+  child: JobProcess;
   /** Resolves when the process exits: `crashed` when it died without its final event. */
   done: Promise<JobOutcome>;
   /** Asks the job to stop cleanly (SIGTERM: a training run saves a checkpoint first). */
@@ -29,16 +72,13 @@ export function runClaraJob<E extends { type: string }>(
   args: string[],
   opts: { onEvent?: (e: E) => void; finalEvent?: string; env?: NodeJS.ProcessEnv } = {},
 ): ChildJob<E> {
-  // Inside Electron, execPath is the Electron binary: ELECTRON_RUN_AS_NODE makes it a plain Node
-  // with Electron's ABI, which the Electron build of better-sqlite3 matches.
-  const env = { ...(opts.env ?? process.env), ...(process.versions.electron ? { ELECTRON_RUN_AS_NODE: '1' } : {}) };
-  const child = spawn(process.execPath, [claraBin, ...args, '--json'], { stdio: ['ignore', 'pipe', 'pipe'], env });
+  const child = currentLauncher()(claraBin, [...args, '--json'], opts.env ?? process.env);
   const events: E[] = [];
   let stderr = '';
-  child.stderr!.on('data', (d: Buffer) => {
+  child.stderr.on('data', (d: Buffer) => {
     stderr = (stderr + d.toString()).slice(-8000);
   });
-  const lines = readline.createInterface({ input: child.stdout! });
+  const lines = readline.createInterface({ input: child.stdout });
   lines.on('line', (line) => {
     let e: E;
     try {
@@ -51,12 +91,12 @@ export function runClaraJob<E extends { type: string }>(
   });
   const finalEvent = opts.finalEvent ?? 'end';
   const done = new Promise<JobOutcome>((resolve) => {
-    child.on('close', (code, signal) => {
+    child.onClose((code, signal) => {
       const sawEnd = events.some((e) => e.type === finalEvent);
       if (code === 0 && (sawEnd || !opts.finalEvent)) resolve({ status: 'ended', code: 0 });
       else if (sawEnd && code !== null) resolve({ status: 'ended', code });
       else resolve({ status: 'crashed', code, signal, stderr: stderr.trim() });
     });
   });
-  return { child, done, cancel: () => void child.kill('SIGTERM'), events };
+  return { child, done, cancel: () => child.kill(), events };
 }
