@@ -9,7 +9,7 @@ import { MIGRATIONS } from './migrations';
 export type Db = Database.Database;
 
 /**
- * Under Electron (the desktop app, or a job it spawns as ELECTRON_RUN_AS_NODE) better-sqlite3 must
+ * Under Electron (the desktop app, or a job it runs in a utility process) better-sqlite3 must
  * be the Electron-ABI build in native/electron/; under Node, node_modules' own build. Returns the
  * Electron build's path when it applies, or undefined for the default.
  */
