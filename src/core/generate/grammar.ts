@@ -1,64 +1,155 @@
+import type { Voice } from '../midi/types';
 import type { Vocab } from '../train/vocab';
+import { limitOf, type NoteLimits } from './noteLimits';
 
 const START = /^([pv])(\d+)$/;
 const END = /^end([pv])(\d+)$/;
 const WAIT = /^wait(\d+)$/;
 
+type Kind = { t: 'start' | 'end'; key: number } | { t: 'wait'; n: number } | { t: 'other' };
+
+export interface GrammarRules {
+  /** The lowest key a solo (`v`) note may start on, so a violin part stays in violin range. */
+  soloLow?: number;
+  /** How long notes may last (learnt from the corpus): none means no limit. */
+  limits?: NoteLimits;
+  /** Extra log-odds for ending a note that has sounded up to its hard limit (ramps from the soft one). */
+  endBias?: number;
+  /**
+   * Most steps without a new note at the start of what is generated (after `beginGenerated`): 0
+   * makes an unprompted piece open with music; a continuation may breathe a little.
+   */
+  openingSilence?: number;
+}
+
 /**
  * What may come next in notewise text, so generated music is always playable: an `end` only for a
  * sounding note, no second start of a key that still sounds, no special tokens; it counts time.
+ * With note limits it also keeps every note within the lengths the corpus knows (a note the model
+ * forgets to end would otherwise lock its key for the rest of the piece), and it can forbid a
+ * silent opening.
  */
 export class NotewiseGrammar {
-  private readonly sounding = new Set<number>();
-  private readonly kind: Array<{ t: 'start' | 'end'; key: string } | { t: 'wait'; n: number } | { t: 'other' }>;
+  private readonly kind: Kind[];
+  /** Key id → the vocabulary id of its `end` word. */
+  private readonly endId: number[] = [];
+  /** Key id → its [soft, hard] length in steps. */
+  private readonly limit: Array<[number, number]> = [];
+  /** Key id → the step it started on, while it sounds. */
+  private readonly startedAt = new Map<number, number>();
+  private readonly keyOf = new Map<string, number>();
+  private readonly keyName: string[] = [];
   steps = 0;
+  /** Notes started, and steps waited before the first of them, since `beginGenerated`. */
+  private generatedNotes = 0;
+  private silence = 0;
+  /** Derived after each word: keys that must end now, and the longest wait every sounding note allows. */
+  private overdue: number[] = [];
+  private maxWait = Number.POSITIVE_INFINITY;
 
-  /** `soloLow`: the lowest key a solo (`v`) note may start on, so a violin part stays in violin range. */
   constructor(
     private readonly vocab: Vocab,
-    soloLow = 0,
+    private readonly rules: GrammarRules = {},
   ) {
-    this.kind = vocab.words.map((w) => {
+    const soloLow = rules.soloLow ?? 0;
+    this.kind = vocab.words.map((w, i): Kind => {
       const s = START.exec(w);
-      if (s && s[1] === 'v' && Number(s[2]) < soloLow) return { t: 'other' as const };
-      if (s) return { t: 'start' as const, key: `${s[1]}${s[2]}` };
+      if (s && s[1] === 'v' && Number(s[2]) < soloLow) return { t: 'other' };
+      if (s) return { t: 'start', key: this.id(s[1] as Voice, Number(s[2])) };
       const e = END.exec(w);
-      if (e) return { t: 'end' as const, key: `${e[1]}${e[2]}` };
+      if (e) {
+        const key = this.id(e[1] as Voice, Number(e[2]));
+        this.endId[key] = i;
+        return { t: 'end', key };
+      }
       const wt = WAIT.exec(w);
-      if (wt) return { t: 'wait' as const, n: Number(wt[1]) };
-      return { t: 'other' as const };
+      if (wt) return { t: 'wait', n: Number(wt[1]) };
+      return { t: 'other' };
     });
   }
 
-  private keyOf = new Map<string, number>();
-  private id(key: string): number {
-    let v = this.keyOf.get(key);
+  private id(voice: Voice, key: number): number {
+    const name = `${voice}${key}`;
+    let v = this.keyOf.get(name);
     if (v === undefined) {
-      v = this.keyOf.size;
-      this.keyOf.set(key, v);
+      v = this.keyName.length;
+      this.keyOf.set(name, v);
+      this.keyName.push(name);
+      this.limit.push(this.rules.limits ? limitOf(this.rules.limits, voice, key) : [Number.POSITIVE_INFINITY, Number.POSITIVE_INFINITY]);
     }
     return v;
+  }
+
+  /** Steps a note that started on `start` has sounded if it ends in the current step. */
+  private age(start: number): number {
+    return this.steps - start + 1;
   }
 
   allowed(i: number): boolean {
     const k = this.kind[i]!;
     if (k.t === 'other') return false;
-    if (k.t === 'wait') return true;
-    const on = this.sounding.has(this.id(k.key));
+    // A note at its limit ends before anything else happens.
+    if (this.overdue.length) return k.t === 'end' && this.overdue.includes(k.key);
+    if (k.t === 'wait') {
+      if (k.n > this.maxWait) return false;
+      const opening = this.rules.openingSilence;
+      return !(opening !== undefined && this.generatedNotes === 0 && this.silence + k.n > opening);
+    }
+    const on = this.startedAt.has(k.key);
     return k.t === 'end' ? on : !on;
+  }
+
+  /**
+   * Raises the log-odds of ending notes that have sounded longer than most notes of their kind,
+   * more the longer they sound, so notes end where music would end them rather than at the limit.
+   */
+  bias(logits: Float32Array | number[]): void {
+    const strength = this.rules.endBias ?? 0;
+    if (strength === 0) return;
+    for (const [key, start] of this.startedAt) {
+      const [soft, hard] = this.limit[key]!;
+      const age = this.age(start);
+      if (age > soft) logits[this.endId[key]!]! += (strength * (age - soft)) / Math.max(1, hard - soft);
+    }
   }
 
   push(i: number): void {
     const k = this.kind[i]!;
-    if (k.t === 'wait') this.steps += k.n;
-    else if (k.t === 'start') this.sounding.add(this.id(k.key));
-    else if (k.t === 'end') this.sounding.delete(this.id(k.key));
+    if (k.t === 'wait') {
+      this.steps += k.n;
+      if (this.generatedNotes === 0) this.silence += k.n;
+    } else if (k.t === 'start') {
+      this.startedAt.set(k.key, this.steps);
+      this.generatedNotes++;
+    } else if (k.t === 'end') this.startedAt.delete(k.key);
+    this.derive();
+  }
+
+  /** The prompt has been read: from here on words are generated, and the opening rule applies. */
+  beginGenerated(): void {
+    this.generatedNotes = 0;
+    this.silence = 0;
+  }
+
+  private derive(): void {
+    this.overdue = [];
+    this.maxWait = Number.POSITIVE_INFINITY;
+    for (const [key, start] of this.startedAt) {
+      const left = this.limit[key]![1] - this.age(start);
+      if (left <= 0) this.overdue.push(key);
+      else if (left < this.maxWait) this.maxWait = left;
+    }
   }
 
   /** Words that end every note still sounding, then the step's wait: nothing is left hanging. */
   closing(): string[] {
-    const ends = [...this.keyOf.entries()].filter(([, v]) => this.sounding.has(v)).map(([key]) => `end${key}`);
+    const ends = [...this.startedAt.keys()].map((key) => `end${this.keyName[key]}`);
     return ends.length ? [...ends, 'wait1'] : [];
+  }
+
+  /** Notes started since `beginGenerated`. */
+  get generated(): number {
+    return this.generatedNotes;
   }
 
   get vocabulary(): Vocab {

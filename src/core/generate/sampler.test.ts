@@ -57,7 +57,7 @@ describe('notewise grammar', () => {
     const { resolveEncodingOptions } = await import('../encoding');
     const o = resolveEncodingOptions();
     const vocab = Vocab.notewise(o, true);
-    const g = new NotewiseGrammar(vocab, o.soloLow);
+    const g = new NotewiseGrammar(vocab, { soloLow: o.soloLow });
     const allowedSolo = vocab.words.filter((w, i) => /^v\d+$/.test(w) && g.allowed(i)).map((w) => Number(w.slice(1)));
     expect(allowedSolo.length).toBeGreaterThan(0);
     expect(Math.min(...allowedSolo)).toBe(o.soloLow);

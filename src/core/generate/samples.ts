@@ -76,7 +76,7 @@ export function generateSamples(
       words = encodePiece(readMidi(bytes, { path: args.prompt.path }), meta.encoding, meta.encodingOptions).slice(0, take);
       if (words.length === 0) throw new ClaraError('has no notes to continue from', 'bad-prompt', args.prompt.path);
     }
-    const samples = generate(model, vocab, meta.encoding, meta.encodingOptions, { ...args, prompt: words }, onProgress);
+    const samples = generate(model, vocab, meta.encoding, meta.encodingOptions, { ...args, prompt: words, noteLimits: meta.noteLimits }, onProgress);
     const outDir = args.outDir ?? path.join(dataDir, 'samples');
     fs.mkdirSync(outDir, { recursive: true });
     const insert = catalog.db.prepare(

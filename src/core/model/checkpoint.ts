@@ -7,6 +7,7 @@ import { readFormatJson } from '../files';
 import type { EncodingName, EncodingOptions } from '../encoding/options';
 import type { Adam } from './adam';
 import { AwdLstm } from './awdLstm';
+import type { NoteLimits } from '../generate/noteLimits';
 import type { ModelConfig } from './presets';
 import * as tf from './tf';
 
@@ -30,6 +31,8 @@ export interface CheckpointMeta {
   optimizer: { step: number; entries: TensorEntry[] } | null;
   /** Whatever the trainer needs to continue exactly (step, epoch, data cursors, schedule, early stopping). */
   trainer: unknown;
+  /** How long notes last in the training data, for the generator; absent in older checkpoints. */
+  noteLimits?: NoteLimits;
 }
 
 function pack(tensors: Array<[string, tf.Tensor]>): { entries: TensorEntry[]; bytes: Buffer } {

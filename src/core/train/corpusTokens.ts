@@ -21,7 +21,12 @@ export class CorpusTokens {
     private readonly cacheSize = 64,
   ) {}
 
-  private steps(pieceId: number): { steps: StepNote[]; withSolo: boolean } {
+  /** A piece's notes on the step grid, in its own key. */
+  steps(pieceId: number): StepNote[] {
+    return this.quantized(pieceId).steps;
+  }
+
+  private quantized(pieceId: number): { steps: StepNote[]; withSolo: boolean } {
     let hit = this.cache.get(pieceId);
     if (hit) {
       this.cache.delete(pieceId);
@@ -36,7 +41,7 @@ export class CorpusTokens {
   }
 
   words(item: Item): string[] {
-    const { steps, withSolo } = this.steps(item.pieceId);
+    const { steps, withSolo } = this.quantized(item.pieceId);
     return encodeSteps(transpose(steps, item.shift, this.options), this.encoding, this.options, withSolo);
   }
 
@@ -45,10 +50,10 @@ export class CorpusTokens {
   }
 
   validShifts(pieceId: number): number[] {
-    return validShifts(this.steps(pieceId).steps, this.options);
+    return validShifts(this.quantized(pieceId).steps, this.options);
   }
 
   hasSolo(pieceId: number): boolean {
-    return this.steps(pieceId).withSolo;
+    return this.quantized(pieceId).withSolo;
   }
 }
