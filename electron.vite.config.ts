@@ -12,7 +12,8 @@ function cspMeta(): Plugin {
 export default defineConfig({
   main: {
     build: {
-      rollupOptions: { input: { index: resolve('src/main/index.ts') } },
+      // The import worker is its own entry, loaded as out/main/importWorker.js (core/import/parseWorker.ts).
+      rollupOptions: { input: { index: resolve('src/main/index.ts'), importWorker: resolve('src/core/import/worker.ts') } },
     },
   },
   preload: {

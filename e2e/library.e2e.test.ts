@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { bigPianoMidi } from '../src/testing/bigMidi';
 import { haveBrowser, openStudio, root, target, type Studio } from './harness';
 
 let s: Studio;
@@ -102,6 +103,41 @@ describe.skipIf(!haveBrowser)('library (served twin in chromium)', () => {
   it('shows no page or console errors', () => {
     expect(s.problems).toEqual([]);
   });
+});
+
+describe.skipIf(!haveBrowser || target === 'electron')('served twin imports off its main thread', () => {
+  it('answers other requests promptly while a 100k-note file is imported', async () => {
+    const api = async <T>(method: string, body: unknown): Promise<{ ms: number; value: T }> => {
+      const t0 = performance.now();
+      const res = await fetch(`${s.origin}/api/${method}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${s.token}` },
+        body: JSON.stringify(body),
+      });
+      const json = (await res.json()) as { ok: boolean; value: T; error?: { message: string } };
+      if (!json.ok) throw new Error(`${method}: ${json.error?.message}`);
+      return { ms: performance.now() - t0, value: json.value };
+    };
+    const batch = 'bignotes-1';
+    const bytes = bigPianoMidi(100_000, { text: 'Hundred thousand notes' });
+    await api('uploadFile', { batch, path: 'big/hundred-k.mid', dataBase64: Buffer.from(bytes).toString('base64') });
+    const job = (await api<{ id: string }>('importUploads', { batch })).value;
+    // While the job runs, every other request is answered at once: the parse is in a worker.
+    const during: number[] = [];
+    for (;;) {
+      const jobs = await api<Array<{ id: string; status: string; result?: string }>>('listJobs', {});
+      const mine = jobs.value.find((j) => j.id === job.id)!;
+      if (mine.status !== 'running') {
+        expect(mine).toMatchObject({ status: 'done', result: expect.stringMatching(/^1 imported/) });
+        break;
+      }
+      during.push(jobs.ms, (await api('catalogSummary', {})).ms);
+    }
+    expect(during.length).toBeGreaterThan(0);
+    expect(Math.max(...during)).toBeLessThan(500);
+    const pieces = (await api<Array<{ title: string; noteCount: number }>>('listPieces', { search: 'hundred' })).value;
+    expect(pieces).toEqual([expect.objectContaining({ noteCount: 100_000 })]);
+  }, 60_000);
 });
 
 describe.skipIf(!haveBrowser || target === 'electron')('served twin security', () => {

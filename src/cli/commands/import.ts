@@ -32,6 +32,9 @@ export function registerImport(program: Command): void {
           testFraction: flags.testFraction,
           pedal: flags.pedal,
           signal: abort.signal,
+          // Ctrl-C cancels even in the middle of a huge file; the plain report needs no per-file list.
+          worker: true,
+          keepResults: Boolean(flags.json),
           onProgress: (p) => bar?.update(p.done, p.total, path.basename(p.current.path)),
         }),
       );

@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { isWriteFailure } from '../diskErrors';
 import { ClaraError } from '../errors';
 import { compatibleGivenNames, sameSurname } from '../midi/metadata';
 import type { EncodingName, EncodingOptions } from '../encoding/options';
@@ -31,6 +32,8 @@ export interface NewPiece {
   split: Split;
   pedal: boolean;
   parsed: ParsedPiece;
+  /** The notes already packed (by the import worker); `parsed.notes` is then left empty. */
+  notesBlob?: Uint8Array;
   encodings: Array<Omit<EncodingFacts, 'validShifts'> & { shiftMask: number }>;
 }
 
@@ -109,7 +112,14 @@ export class Catalog {
 
   static openFile(file: string): Catalog {
     const catalog = new Catalog(openCatalogDb(file), file);
-    catalog.markInterruptedImports();
+    // Housekeeping, not a reason to refuse opening: a read-only or full disk skips it.
+    if (!catalog.db.readonly) {
+      try {
+        catalog.markInterruptedImports();
+      } catch (err) {
+        if (!isWriteFailure(err)) throw err;
+      }
+    }
     return catalog;
   }
 
@@ -117,9 +127,15 @@ export class Catalog {
     this.db.close();
   }
 
-  /** An import still `running` when the catalog opens was killed: say so rather than leave it hanging. */
+  /**
+   * An import still `running` whose process is gone, or whose heartbeat stopped, was killed: say so
+   * rather than leave it hanging. One that is alive (another process, or this one) is left alone.
+   */
   private markInterruptedImports(): void {
-    this.db.prepare(`UPDATE imports SET status = 'interrupted', finished_at = ? WHERE status = 'running'`).run(now());
+    const running = this.db.prepare(`SELECT id, pid, heartbeat_at FROM imports WHERE status = 'running'`).all() as Array<{ id: number; pid: number | null; heartbeat_at: string | null }>;
+    const dead = running.filter((r) => !importAlive(r.pid, r.heartbeat_at));
+    const mark = this.db.prepare(`UPDATE imports SET status = 'interrupted', finished_at = ? WHERE id = ? AND status = 'running'`);
+    for (const r of dead) mark.run(now(), r.id);
   }
 
   findByHash(hash: string): PieceSummary | undefined {
@@ -148,7 +164,7 @@ export class Catalog {
           ensemble: p.parsed.ensemble,
           split: p.split,
           ppq: p.parsed.ppq,
-          noteCount: p.parsed.notes.length,
+          noteCount: p.notesBlob ? p.notesBlob.length / NOTE_BYTES : p.parsed.notes.length,
           durationBeats: p.parsed.durationTicks / p.parsed.ppq,
           durationSeconds: p.parsed.durationSeconds,
           pedal: p.pedal ? 1 : 0,
@@ -163,7 +179,7 @@ export class Catalog {
       for (const tr of p.parsed.tracks) {
         track.run(id, tr.index, tr.name, tr.channel, tr.program, tr.family, tr.instrument, tr.role, tr.roleReason ?? null, tr.noteCount);
       }
-      this.db.prepare(`INSERT INTO piece_notes (piece_id, data) VALUES (?, ?)`).run(id, packNotes(p.parsed.notes));
+      this.db.prepare(`INSERT INTO piece_notes (piece_id, data) VALUES (?, ?)`).run(id, p.notesBlob ?? packNotes(p.parsed.notes));
       this.putEncodings(id, p.encodings);
       return id;
     })();
@@ -323,7 +339,17 @@ export class Catalog {
   }
 
   startImport(sources: string[]): number {
-    return Number(this.db.prepare(`INSERT INTO imports (started_at, sources) VALUES (?, ?)`).run(now(), JSON.stringify(sources)).lastInsertRowid);
+    const t = now();
+    return Number(
+      this.db.prepare(`INSERT INTO imports (started_at, sources, pid, heartbeat_at) VALUES (?, ?, ?, ?)`).run(t, JSON.stringify(sources), process.pid, t).lastInsertRowid,
+    );
+  }
+
+  /** A running import says it is alive, with what it has committed so far (so a killed one keeps its count). */
+  importHeartbeat(importId: number, counts: Pick<ImportRecord, 'imported' | 'unchanged' | 'moved' | 'failed'>): void {
+    this.db
+      .prepare(`UPDATE imports SET heartbeat_at = ?, imported = ?, unchanged = ?, moved = ?, failed = ? WHERE id = ? AND status = 'running'`)
+      .run(now(), counts.imported, counts.unchanged, counts.moved, counts.failed, importId);
   }
 
   recordImportFailure(importId: number, failure: ImportFailure): void {
@@ -363,6 +389,22 @@ export class Catalog {
 
   importFailures(importId: number): ImportFailure[] {
     return this.db.prepare(`SELECT path, error FROM import_failures WHERE import_id = ? ORDER BY rowid`).all(importId) as ImportFailure[];
+  }
+}
+
+/** A running import refreshes its heartbeat every few seconds; one silent this long is dead. */
+export const IMPORT_STALE_MS = 2 * 60_000;
+const NOTE_BYTES = 24;
+
+function importAlive(pid: number | null, heartbeatAt: string | null): boolean {
+  if (pid === null || heartbeatAt === null) return false;
+  if (Date.now() - Date.parse(heartbeatAt) > IMPORT_STALE_MS) return false;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    // EPERM: the process exists but belongs to someone else.
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
   }
 }
 

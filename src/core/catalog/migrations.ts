@@ -188,4 +188,31 @@ export const MIGRATIONS: readonly Migration[] = [
       }
     }
   },
+  /* 6: a running import's owner and heartbeat, so only a dead one reads as interrupted */ `
+  ALTER TABLE imports ADD COLUMN pid INTEGER;
+  ALTER TABLE imports ADD COLUMN heartbeat_at TEXT;
+  `,
+  /* 7: run states as the state machine has them (shared/runStatus.ts): why a run ended as a code beside
+     the sentence, and what the studio asks of the process training a run; training metrics in the
+     step event's shape (older rows stored the cross-entropy as `loss` and had no `ce`) */
+  (db) => {
+    // Columns are added only if missing, so a catalog that re-runs this step (user_version lowered by hand) still opens.
+    const has = new Set((db.prepare(`PRAGMA table_info(runs)`).all() as Array<{ name: string }>).map((c) => c.name));
+    if (!has.has('end_code')) db.exec(`ALTER TABLE runs ADD COLUMN end_code TEXT`);
+    if (!has.has('requested')) db.exec(`ALTER TABLE runs ADD COLUMN requested TEXT CHECK (requested IN ('pause', 'stop', 'close'))`);
+    db.exec(`
+      UPDATE runs SET end_code = CASE
+          WHEN status = 'paused' AND end_reason = 'paused when the studio closed; resumes when it opens' THEN 'studio-closed'
+          WHEN status = 'paused' THEN 'user-pause'
+          WHEN status = 'stopped' THEN 'user-stop'
+          WHEN status = 'finished' AND end_reason LIKE 'early stopping%' THEN 'early-stop'
+          WHEN status = 'finished' THEN 'budget'
+          WHEN status = 'failed' THEN 'error'
+          WHEN status = 'interrupted' THEN 'process-died'
+        END
+      WHERE end_code IS NULL AND status <> 'running';
+      UPDATE run_metrics SET data = json_set(data, '$.ce', json_extract(data, '$.loss'))
+      WHERE kind = 'train' AND json_type(data, '$.ce') IS NULL;
+    `);
+  },
 ];

@@ -1,11 +1,14 @@
+import { spawnSync } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { bigPianoMidi } from '../../testing/bigMidi';
 import { demoCorpus } from '../../testing/corpora';
 import { makeMidi, Q } from '../../testing/makeMidi';
 import { Catalog } from '../catalog/catalog';
+import { MAX_FILE_BYTES } from '../midi/parse';
 import { importPaths } from './importer';
 import { splitForHash } from './split';
 
@@ -97,7 +100,7 @@ describe('import', () => {
     const p = catalog.getPiece(catalog.listPieces()[0]!.id);
     expect(p.encodings.map((e) => e.encoding).sort()).toEqual(['chordwise', 'notewise']);
     for (const e of p.encodings) expect(e.validShifts).toEqual([0, 1, 2]);
-    expect(p.encodings.find((e) => e.encoding === 'notewise')!.tokenCount).toBe(8); // p0 wait11 endp0 wait1 p59 wait11 endp59 wait1
+    expect(p.encodings.find((e) => e.encoding === 'notewise')!.tokenCount).toBe(9); // d12 p0 wait11 endp0 wait1 p59 wait11 endp59 wait1 (one dynamics word: both notes are equally loud)
   });
 
   it('splits by piece, deterministically from the content hash, about 10% to test', async () => {
@@ -122,5 +125,86 @@ describe('import', () => {
     expect(r.cancelled).toBe(true);
     expect(catalog.countPieces().total).toBe(2);
     expect(catalog.listImports()[0]!.status).toBe('cancelled');
+  });
+});
+
+describe('import safety', () => {
+  it('reports a file over the size cap as failed, without reading it, and imports the rest', async () => {
+    write('x/good.mid', good(60));
+    const huge = write('x/huge.mid', good(62));
+    fs.truncateSync(huge, MAX_FILE_BYTES + 1); // sparse: no 16 MB written
+    const r = await importPaths(catalog, [path.join(dir, 'lib')]);
+    expect(r.imported).toBe(1);
+    expect(r.failed).toEqual([{ path: huge, error: 'too large for a MIDI score: 16.0 MB (limit 16 MB)' }]);
+  });
+
+  it('parses in a worker thread with the same result as inline, and cancels within a file', async () => {
+    write('Satie/gnossienne.mid', good(60));
+    write('Satie/bad.mid', 'not music');
+    const inWorker = await importPaths(catalog, [path.join(dir, 'lib')], { worker: true });
+    expect(inWorker.imported).toBe(1);
+    expect(inWorker.failed[0]!.error).toMatch(/^not a MIDI file/);
+    const viaWorker = catalog.getPiece(inWorker.results.find((x) => x.status === 'imported')!.pieceId!);
+
+    const other = Catalog.open(path.join(dir, 'data-inline'));
+    try {
+      const inline = await importPaths(other, [path.join(dir, 'lib')]);
+      const inlinePiece = other.getPiece(inline.results.find((x) => x.status === 'imported')!.pieceId!);
+      expect({ ...viaWorker, importedAt: '', updatedAt: '' }).toEqual({ ...inlinePiece, importedAt: '', updatedAt: '' });
+      expect(catalog.pieceNotes(viaWorker.id)).toEqual(other.pieceNotes(inlinePiece.id));
+    } finally {
+      other.close();
+    }
+
+    // A 200k-note file is cut short mid-parse: the import ends at once, cancelled, the file absent.
+    write('big/huge.mid', bigPianoMidi(200_000));
+    const abort = new AbortController();
+    const t0 = performance.now();
+    setTimeout(() => abort.abort(), 50);
+    const r = await importPaths(catalog, [path.join(dir, 'lib', 'big')], { worker: true, signal: abort.signal });
+    expect(r.cancelled).toBe(true);
+    expect(r.imported).toBe(0);
+    expect(performance.now() - t0).toBeLessThan(5000);
+    expect(catalog.listImports(1)[0]).toMatchObject({ status: 'cancelled', imported: 0 });
+  });
+});
+
+describe('import liveness', () => {
+  it('a catalog opened while an import runs leaves that import running', async () => {
+    for (let i = 0; i < 3; i++) write(`x/${i}.mid`, good(50 + i));
+    let seen: string | undefined;
+    await importPaths(catalog, [path.join(dir, 'lib')], {
+      onProgress: (p) => {
+        if (p.done !== 2) return;
+        const second = Catalog.open(path.join(dir, 'data'));
+        seen = second.listImports(1)[0]!.status;
+        second.close();
+      },
+    });
+    expect(seen).toBe('running');
+    expect(catalog.listImports(1)[0]).toMatchObject({ status: 'done', imported: 3 });
+  });
+
+  it('an import whose process died reads as interrupted, with the pieces it committed counted', async () => {
+    for (let i = 0; i < 4; i++) write(`x/${i}.mid`, good(50 + i));
+    // A child process imports and is killed (SIGKILL, no clean-up) after committing two pieces.
+    const script = `
+      import { Catalog } from ${JSON.stringify(path.resolve('src/core/catalog/catalog.ts'))};
+      import { importPaths } from ${JSON.stringify(path.resolve('src/core/import/importer.ts'))};
+      const catalog = Catalog.open(process.argv[2]);
+      await importPaths(catalog, [process.argv[3]], { onProgress: (p) => { if (p.done === 2) process.kill(process.pid, 'SIGKILL'); } });
+    `;
+    const file = path.join(dir, 'kill.mts');
+    fs.writeFileSync(file, script);
+    const r = spawnSync(process.execPath, ['--import', 'tsx', file, path.join(dir, 'data'), path.join(dir, 'lib')], { encoding: 'utf8' });
+    expect(r.signal).toBe('SIGKILL');
+    // The catalog of this test was open all along: a fresh open decides.
+    const reopened = Catalog.open(path.join(dir, 'data'));
+    try {
+      expect(reopened.countPieces().total).toBe(2);
+      expect(reopened.listImports(1)[0]).toMatchObject({ status: 'interrupted', imported: 2 });
+    } finally {
+      reopened.close();
+    }
   });
 });

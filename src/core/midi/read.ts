@@ -1,11 +1,10 @@
-import midiPkg from '@tonejs/midi';
+import { DrumKitByPatchID, InstrumentFamilyByID, instrumentByPatchID } from '@tonejs/midi/dist/InstrumentMaps.js';
 import { MidiInputError } from '../errors';
 import { decideRole } from './instruments';
 import { composerFromMeta, titleFromMeta } from './metadata';
+import { parseSmf, ticksToSeconds } from './parse';
 import { pedalIntervals, pedalRelease, type PedalEvent } from './pedal';
 import type { Ensemble, ParsedPiece, TickNote, TrackInfo, Voice } from './types';
-
-const { Midi } = midiPkg;
 
 /** About 14 hours at 120 bpm: longer is a corrupt delta time, not music. */
 const MAX_QUARTERS = 100_000;
@@ -18,72 +17,53 @@ export interface ReadOptions {
   fileStem?: string;
 }
 
-function checkContainer(bytes: Uint8Array, path?: string): void {
-  if (bytes.length === 0) throw new MidiInputError('empty file (0 bytes)', path);
-  const magic = String.fromCharCode(...bytes.subarray(0, 4));
-  if (magic !== 'MThd') throw new MidiInputError('not a MIDI file (no "MThd" header)', path);
-  if (bytes.length < 14) throw new MidiInputError('truncated MIDI header', path);
-  const ntracks = (bytes[10]! << 8) | bytes[11]!;
-  if (ntracks === 0 || bytes.length <= 14) throw new MidiInputError('header only: the file declares or holds no tracks', path);
-  const division = (bytes[12]! << 8) | bytes[13]!;
-  if (division & 0x8000) throw new MidiInputError('SMPTE time division is not supported (only ticks per quarter note)', path);
-  if (division === 0) throw new MidiInputError('invalid time division of 0 ticks per quarter note', path);
-  // Walk the chunk headers so a cut-off file is named as such rather than half read.
-  let at = 14;
-  let found = 0;
-  while (at < bytes.length) {
-    if (at + 8 > bytes.length) throw new MidiInputError(`truncated: chunk header cut off at byte ${at}`, path);
-    const len = ((bytes[at + 4]! << 24) >>> 0) + (bytes[at + 5]! << 16) + (bytes[at + 6]! << 8) + bytes[at + 7]!;
-    if (at + 8 + len > bytes.length) {
-      throw new MidiInputError(`truncated: track ${found + 1} of ${ntracks} needs ${len} bytes, ${bytes.length - at - 8} remain`, path);
-    }
-    at += 8 + len;
-    found++;
-  }
+/** GM names as @tonejs/midi gives them (the catalog stores them per track). */
+function instrumentOf(program: number, channel: number): { percussion: boolean; name: string; family: string } {
+  const percussion = channel === 9;
+  return {
+    percussion,
+    name: (percussion ? (DrumKitByPatchID as Record<number, string>)[program] : instrumentByPatchID[program]) as string,
+    family: (percussion ? 'drums' : InstrumentFamilyByID[Math.floor(program / 8)]) as string,
+  };
 }
 
 /** Parses a Standard MIDI File into notes in ticks, with each track's voice decided. Throws MidiInputError with the reason. */
 export function readMidi(bytes: Uint8Array, opts: ReadOptions = {}): ParsedPiece {
   const path = opts.path;
-  checkContainer(bytes, path);
-  let midi: InstanceType<typeof Midi>;
-  try {
-    midi = new Midi(bytes);
-  } catch (err) {
-    throw new MidiInputError(`unreadable MIDI data (${err instanceof Error ? err.message : String(err)})`, path);
-  }
-  const ppq = midi.header.ppq;
-  const warnings: string[] = [];
+  const midi = parseSmf(bytes, path);
+  const ppq = midi.ppq;
+  const warnings: string[] = [...midi.warnings];
   const tracks: TrackInfo[] = [];
   const unsupported: string[] = [];
   const pedalByChannel = new Map<number, PedalEvent[]>();
   let lastTick = 0;
 
   midi.tracks.forEach((t, index) => {
-    for (const cc of t.controlChanges[64] ?? []) {
+    if (t.pedal.length > 0) {
       const list = pedalByChannel.get(t.channel) ?? [];
-      list.push({ ticks: cc.ticks, value: Math.round(cc.value * 127) });
+      for (const cc of t.pedal) list.push(cc);
       pedalByChannel.set(t.channel, list);
     }
+    const instrument = instrumentOf(t.program, t.channel);
     const decided = decideRole({
-      program: t.instrument.number,
+      program: t.program,
       channel: t.channel,
-      percussion: t.instrument.percussion,
+      percussion: instrument.percussion,
       name: t.name,
-      noteCount: t.notes.length,
+      noteCount: t.notes.ticks.length,
     });
-    for (const n of t.notes) lastTick = Math.max(lastTick, n.ticks + n.durationTicks);
+    for (let i = 0; i < t.notes.ticks.length; i++) lastTick = Math.max(lastTick, t.notes.ticks[i]! + t.notes.durationTicks[i]!);
     const base = {
       index,
       name: t.name,
       channel: t.channel,
-      family: t.instrument.family,
-      instrument: t.instrument.name,
-      noteCount: t.notes.length,
+      family: instrument.family,
+      instrument: instrument.name,
+      noteCount: t.notes.ticks.length,
     };
     if ('unsupported' in decided) {
-      unsupported.push(`track ${index + 1}${t.name ? ` "${t.name}"` : ''} (${t.instrument.name}, ${decided.unsupported})`);
-      tracks.push({ ...base, program: t.instrument.number, role: 'empty', roleReason: 'unsupported instrument' });
+      unsupported.push(`track ${index + 1}${t.name ? ` "${t.name}"` : ''} (${instrument.name}, ${decided.unsupported})`);
+      tracks.push({ ...base, program: t.program, role: 'empty', roleReason: 'unsupported instrument' });
     } else {
       tracks.push({ ...base, program: decided.program, role: decided.role, ...(decided.reason ? { roleReason: decided.reason } : {}) });
     }
@@ -104,6 +84,7 @@ export function readMidi(bytes: Uint8Array, opts: ReadOptions = {}): ParsedPiece
     throw new MidiInputError(`implausibly long: ${Math.round(lastTick / ppq)} quarter notes (limit ${MAX_QUARTERS})`, path);
   }
   if (drumNotes > 0) warnings.push(`ignored ${drumNotes} percussion notes`);
+  if (midi.unclosedNotes > 0) warnings.push(`closed ${midi.unclosedNotes} never-ended notes at the end of their track`);
 
   const usePedal = opts.pedal ?? true;
   const pedals = new Map<number, Array<[number, number]>>();
@@ -116,11 +97,12 @@ export function readMidi(bytes: Uint8Array, opts: ReadOptions = {}): ParsedPiece
     if (info.role !== 'piano' && info.role !== 'solo') return;
     const voice: Voice = info.role === 'piano' ? 'p' : 'v';
     const intervals = voice === 'p' && usePedal ? pedals.get(t.channel) : undefined;
-    for (const n of t.notes) {
-      const start = n.ticks;
-      const rawEnd = start + Math.max(0, n.durationTicks);
+    const { pitch, ticks, durationTicks, velocity } = t.notes;
+    for (let i = 0; i < ticks.length; i++) {
+      const start = ticks[i]!;
+      const rawEnd = start + Math.max(0, durationTicks[i]!);
       const end = intervals ? pedalRelease(rawEnd, intervals) : rawEnd;
-      notes.push({ pitch: n.midi, start, end, velocity: Math.round(n.velocity * 127), voice, track: index });
+      notes.push({ pitch: pitch[i]!, start, end, velocity: velocity[i]!, voice, track: index });
       lastTick = Math.max(lastTick, end);
     }
   });
@@ -132,16 +114,15 @@ export function readMidi(bytes: Uint8Array, opts: ReadOptions = {}): ParsedPiece
   const ensemble: Ensemble = soloTracks.length === 0 ? 'piano' : !hasPiano ? 'solo' : soloPrograms.size === 1 ? 'solo+piano' : 'chamber';
 
   const trackNames = midi.tracks.map((t) => t.name);
-  const meta = midi.header.meta.map((m) => ({ text: m.text, ticks: m.ticks, type: m.type }));
   return {
     ppq,
-    title: titleFromMeta(midi.header.name ?? '', trackNames, opts.fileStem ?? 'untitled'),
-    composer: composerFromMeta(meta, trackNames),
+    title: titleFromMeta(midi.name, trackNames, opts.fileStem ?? 'untitled'),
+    composer: composerFromMeta(midi.meta, trackNames),
     tracks,
     notes,
     ensemble,
     durationTicks: lastTick,
-    durationSeconds: midi.header.ticksToSeconds(lastTick),
+    durationSeconds: ticksToSeconds(midi.tempos, ppq, lastTick),
     warnings,
   };
 }
