@@ -3,11 +3,13 @@ import { makeMidi, Q, STEP12 } from '../../testing/makeMidi';
 import { readMidi } from '../midi/read';
 import { decodeNotewise, encodeNotewise, notewiseVocabulary } from './notewise';
 import { resolveEncodingOptions } from './options';
+import { binVelocity, velocityBin } from './velocity';
 import { quantize, type StepNote } from './steps';
 import { encodePiece } from './index';
 
-const o12 = resolveEncodingOptions({ sampleFreq: 12 });
-const o4 = resolveEncodingOptions({ sampleFreq: 4 });
+// Clara's own text has no dynamics words: these tests pin that format (dynamics are tested below).
+const o12 = resolveEncodingOptions({ sampleFreq: 12, velocityBins: 0 });
+const o4 = resolveEncodingOptions({ sampleFreq: 4, velocityBins: 0 });
 
 function words(tracks: Parameters<typeof makeMidi>[0], o = o12): string {
   return encodePiece(readMidi(makeMidi(tracks), { pedal: false }), 'notewise', o).join(' ');
@@ -90,5 +92,48 @@ describe('notewise encoding', () => {
   it('has about 150 words for piano at 12 steps per quarter, as in Clara', () => {
     expect(notewiseVocabulary(o12, false)).toHaveLength(62 * 2 + 24);
     expect(notewiseVocabulary(o12, true)).toHaveLength(62 * 2 + 40 * 2 + 24);
+  });
+});
+
+describe('notewise dynamics', () => {
+  const od = resolveEncodingOptions({ sampleFreq: 12, velocityBins: 16 });
+  const note = (key: number, start: number, velocity: number): StepNote => ({ voice: 'p', key, start, dur: 2, velocity });
+
+  it('writes a velocity bin before a start only when it changes, and reads it back at bin resolution', () => {
+    const notes = [note(10, 0, 100), note(14, 0, 101), note(17, 4, 40), note(20, 8, 40)];
+    expect(encodeNotewise(notes, od).join(' ')).toBe('d12 p10 p14 wait1 endp10 endp14 wait3 d4 p17 wait1 endp17 wait3 p20 wait1 endp20 wait1');
+    const back = decodeNotewise(encodeNotewise(notes, od), od).notes;
+    expect(back.map((n) => n.velocity)).toEqual([binVelocity(12, 16), binVelocity(12, 16), binVelocity(4, 16), binVelocity(4, 16)]);
+  });
+
+  it('is exact at bin resolution for every velocity: bin(centre(bin(v))) = bin(v)', () => {
+    for (const bins of [2, 8, 16, 32])
+      for (let v = 1; v <= 127; v++) {
+        const b = velocityBin(v, bins);
+        expect(b).toBeGreaterThanOrEqual(0);
+        expect(b).toBeLessThan(bins);
+        expect(velocityBin(binVelocity(b, bins), bins)).toBe(b);
+      }
+  });
+
+  it('round-trips a real piece: notes, and velocities to their bin centres', async () => {
+    const { readMidi } = await import('../midi/read');
+    const { quantize } = await import('./steps');
+    const fs = await import('node:fs');
+    const { demoCorpus } = await import('../../testing/corpora');
+    const path = await import('node:path');
+    const dir = path.join(demoCorpus, 'Mozart');
+    const file = path.join(dir, fs.readdirSync(dir).find((f) => f.endsWith('.mid'))!);
+    const piece = readMidi(fs.readFileSync(file), { path: file });
+    const steps = quantize(piece.notes, piece.ppq, od);
+    const back = decodeNotewise(encodeNotewise(steps, od), od).notes;
+    expect(back.map(({ velocity: _v, ...n }) => n)).toEqual(steps.map(({ velocity: _v, ...n }) => n));
+    expect(back.map((n) => n.velocity)).toEqual(steps.map((n) => binVelocity(velocityBin(n.velocity, 16), 16)));
+    expect(new Set(back.map((n) => n.velocity)).size).toBeGreaterThan(4);
+  });
+
+  it('reads text without dynamics (older checkpoints) at the default velocity', () => {
+    const back = decodeNotewise(['p10', 'wait1', 'endp10', 'wait1'], od).notes;
+    expect(back[0]!.velocity).toBe(80);
   });
 });

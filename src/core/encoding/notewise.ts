@@ -1,8 +1,9 @@
 import type { Voice } from '../midi/types';
 import { maxWait, type EncodingOptions } from './options';
 import { byOnset, type StepNote } from './steps';
+import { binVelocity, DYNAMIC, dynamicWords, velocityBin } from './velocity';
 
-/** Velocity given to decoded notes: the encodings carry none. */
+/** Velocity of decoded notes when the text says none (no dynamics words, or before the first). */
 export const DEFAULT_VELOCITY = 80;
 
 /**
@@ -20,7 +21,12 @@ export function encodeNotewise(notes: readonly StepNote[], o: EncodingOptions): 
     events[2 * i] = n.start * 1024 + (voiceRank + 0) * 256 + n.key;
     events[2 * i + 1] = (n.start + n.dur - 1) * 1024 + (voiceRank + 1) * 256 + n.key;
   }
+  // Velocity of each start, looked up by the same packed number (canonical notes: one per key and step).
+  const bins = o.velocityBins;
+  const velocityAt = new Map<number, number>();
+  if (bins > 0) for (let i = 0; i < notes.length; i++) velocityAt.set(events[2 * i]!, notes[i]!.velocity);
   events.sort();
+  let dynamic = -1;
   const words: string[] = [];
   const cap = maxWait(o);
   const pushWait = (steps: number): void => {
@@ -42,6 +48,10 @@ export function encodeNotewise(notes: readonly StepNote[], o: EncodingOptions): 
       step = s;
     }
     const voice = kind < 2 ? 'v' : 'p';
+    if (bins > 0 && !(kind & 1)) {
+      const bin = velocityBin(velocityAt.get(e)!, bins);
+      if (bin !== dynamic) words.push(`d${(dynamic = bin)}`);
+    }
     words.push((kind & 1 ? 'end' : '') + voice + key);
   }
   if (events.length > 0) pushWait(1);
@@ -65,13 +75,21 @@ export interface DecodeReport {
 export function decodeNotewise(words: readonly string[], o: EncodingOptions): DecodeReport {
   const notes: StepNote[] = [];
   const open = new Map<string, number>();
+  const velocity = new Map<string, number>();
+  let current = DEFAULT_VELOCITY;
   let t = 0;
   let skipped = 0;
   const close = (voice: Voice, key: number, start: number, dur: number): void => {
-    notes.push({ voice, key, start, dur: Math.max(1, dur), velocity: DEFAULT_VELOCITY });
+    notes.push({ voice, key, start, dur: Math.max(1, dur), velocity: velocity.get(voice + key) ?? DEFAULT_VELOCITY });
   };
   for (const w of words) {
     if (w === '') continue;
+    const dyn = DYNAMIC.exec(w);
+    if (dyn) {
+      if (Number(dyn[1]) < o.velocityBins) current = binVelocity(Number(dyn[1]), o.velocityBins);
+      else skipped++;
+      continue;
+    }
     const wait = WAIT.exec(w);
     if (wait) {
       t += Number(wait[1]);
@@ -101,6 +119,7 @@ export function decodeNotewise(words: readonly string[], o: EncodingOptions): De
         close(voice, key, started, t - started);
       }
       open.set(id, t);
+      velocity.set(id, current);
     }
   }
   for (const [id, start] of open) close(id[0] as Voice, Number(id.slice(1)), start, t - start);
@@ -117,5 +136,6 @@ export function notewiseVocabulary(o: EncodingOptions, withSolo: boolean): strin
     for (let k = low; k < o.rangeSize; k++) words.push(`end${v}${k}`);
   }
   for (let w = 1; w <= maxWait(o); w++) words.push(`wait${w}`);
+  words.push(...dynamicWords(o.velocityBins));
   return words;
 }

@@ -12,6 +12,12 @@ export interface EncodingOptions {
   rangeSize: number;
   /** Lowest key index, within the range, that a solo (`v`) note may take (22 = MIDI 55, G3: the violin's open G). */
   soloLow: number;
+  /**
+   * Notewise dynamics: velocity bins written as `dN` words (0: none, every note at one velocity, as
+   * checkpoints made before dynamics). Chordwise has no dynamics words: its notes take the median
+   * velocity of the corpus (see chordwise.ts).
+   */
+  velocityBins: number;
 }
 
 export const DEFAULT_ENCODING_OPTIONS: Readonly<EncodingOptions> = Object.freeze({
@@ -19,7 +25,13 @@ export const DEFAULT_ENCODING_OPTIONS: Readonly<EncodingOptions> = Object.freeze
   rangeLow: 33,
   rangeSize: 62,
   soloLow: 22,
+  velocityBins: 16,
 });
+
+/** Options saved before velocity words existed had none: they read as velocityBins 0. */
+export function withSavedDefaults(saved: Omit<EncodingOptions, 'velocityBins'> & { velocityBins?: number }): EncodingOptions {
+  return { ...saved, velocityBins: saved.velocityBins ?? 0 };
+}
 
 /** The 12 transpositions of the data augmentation, one per key: −6..+5 semitones. */
 export const ALL_SHIFTS: readonly number[] = [-6, -5, -4, -3, -2, -1, 0, 1, 2, 3, 4, 5];
@@ -35,6 +47,8 @@ export function resolveEncodingOptions(partial: Partial<EncodingOptions> = {}): 
   int(o.rangeSize, 'rangeSize', 12, 128);
   int(o.rangeLow, 'rangeLow', 0, 128 - o.rangeSize);
   int(o.soloLow, 'soloLow', 0, o.rangeSize - 12);
+  int(o.velocityBins, 'velocityBins', 0, 32);
+  if (o.velocityBins === 1) throw new ClaraError('must be 0 (no dynamics) or from 2 to 32', 'bad-option', 'velocityBins');
   return o;
 }
 

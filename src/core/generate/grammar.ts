@@ -1,4 +1,5 @@
 import type { Voice } from '../midi/types';
+import { DYNAMIC } from '../encoding/velocity';
 import type { Vocab } from '../train/vocab';
 import { limitOf, type NoteLimits } from './noteLimits';
 
@@ -6,7 +7,7 @@ const START = /^([pv])(\d+)$/;
 const END = /^end([pv])(\d+)$/;
 const WAIT = /^wait(\d+)$/;
 
-type Kind = { t: 'start' | 'end'; key: number } | { t: 'wait'; n: number } | { t: 'other' };
+type Kind = { t: 'start' | 'end'; key: number } | { t: 'wait'; n: number } | { t: 'dynamic' } | { t: 'other' };
 
 export interface GrammarRules {
   /** The lowest key a solo (`v`) note may start on, so a violin part stays in violin range. */
@@ -46,6 +47,7 @@ export class NotewiseGrammar {
   /** Derived after each word: keys that must end now, and the longest wait every sounding note allows. */
   private overdue: number[] = [];
   private maxWait = Number.POSITIVE_INFINITY;
+  private lastWasDynamic = false;
 
   constructor(
     private readonly vocab: Vocab,
@@ -64,6 +66,7 @@ export class NotewiseGrammar {
       }
       const wt = WAIT.exec(w);
       if (wt) return { t: 'wait', n: Number(wt[1]) };
+      if (DYNAMIC.exec(w)) return { t: 'dynamic' };
       return { t: 'other' };
     });
   }
@@ -90,6 +93,8 @@ export class NotewiseGrammar {
     if (k.t === 'other') return false;
     // A note at its limit ends before anything else happens.
     if (this.overdue.length) return k.t === 'end' && this.overdue.includes(k.key);
+    // A dynamic only says how loud the next notes are: always fine, but never twice in a row.
+    if (k.t === 'dynamic') return !this.lastWasDynamic;
     if (k.t === 'wait') {
       if (k.n > this.maxWait) return false;
       const opening = this.rules.openingSilence;
@@ -115,6 +120,7 @@ export class NotewiseGrammar {
 
   push(i: number): void {
     const k = this.kind[i]!;
+    this.lastWasDynamic = k.t === 'dynamic';
     if (k.t === 'wait') {
       this.steps += k.n;
       if (this.generatedNotes === 0) this.silence += k.n;

@@ -4,7 +4,7 @@ import { asDiskError } from '../diskErrors';
 import { pidAlive } from '../pid';
 import { ClaraError } from '../errors';
 import { readFormatJson } from '../files';
-import type { EncodingName, EncodingOptions } from '../encoding/options';
+import { withSavedDefaults, type EncodingName, type EncodingOptions } from '../encoding/options';
 import type { Adam } from './adam';
 import { AwdLstm } from './awdLstm';
 import type { NoteLimits } from '../generate/noteLimits';
@@ -134,7 +134,8 @@ export function removeStaleTemp(root: string): string[] {
 
 
 export function readCheckpointMeta(dir: string): CheckpointMeta {
-  return readFormatJson<CheckpointMeta>(path.join(dir, 'checkpoint.json'), CHECKPOINT_FORMAT, 'checkpoint', 'bad-checkpoint');
+  const meta = readFormatJson<CheckpointMeta>(path.join(dir, 'checkpoint.json'), CHECKPOINT_FORMAT, 'checkpoint', 'bad-checkpoint');
+  return { ...meta, encodingOptions: withSavedDefaults(meta.encodingOptions) };
 }
 
 function unpackInto(file: string, entries: TensorEntry[], assign: (name: string, t: tf.Tensor) => void): void {
