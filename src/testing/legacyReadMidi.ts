@@ -7,7 +7,7 @@ import { MidiInputError } from '../core/errors';
 import { decideRole } from '../core/midi/instruments';
 import { composerFromMeta, titleFromMeta } from '../core/midi/metadata';
 import { pedalIntervals, pedalRelease, type PedalEvent } from '../core/midi/pedal';
-import type { Ensemble, ParsedPiece, TickNote, TrackInfo, Voice } from '../core/midi/types';
+import type { Ensemble, ParsedPiece, PieceTiming, TickNote, TrackInfo, Voice } from '../core/midi/types';
 
 const { Midi } = midiPkg;
 
@@ -47,7 +47,8 @@ function checkContainer(bytes: Uint8Array, path?: string): void {
 }
 
 /** Parses a Standard MIDI File into notes in ticks, with each track's voice decided. Throws MidiInputError with the reason. */
-export function legacyReadMidi(bytes: Uint8Array, opts: ReadOptions = {}): ParsedPiece {
+/** The old reader's output: everything but the timing it never kept. */
+export function legacyReadMidi(bytes: Uint8Array, opts: ReadOptions = {}): Omit<ParsedPiece, keyof PieceTiming> {
   const path = opts.path;
   checkContainer(bytes, path);
   let midi: InstanceType<typeof Midi>;

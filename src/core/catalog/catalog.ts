@@ -1,10 +1,13 @@
+import fs from 'node:fs';
 import path from 'node:path';
 import { isWriteFailure } from '../diskErrors';
 import { ClaraError } from '../errors';
 import { compatibleGivenNames, sameSurname } from '../midi/metadata';
 import type { EncodingName, EncodingOptions } from '../encoding/options';
 import { maskToShifts } from '../encoding/transpose';
-import type { ParsedPiece, TickNote } from '../midi/types';
+import { readMidi } from '../midi/read';
+import { NO_TIMING } from '../midi/tempo';
+import type { ParsedPiece, PieceTiming, TickNote } from '../midi/types';
 import { catalogFile } from '../paths';
 import { DataPaths } from './dataPaths';
 import { openCatalogDb, type Db } from './db';
@@ -150,9 +153,9 @@ export class Catalog {
       const info = this.db
         .prepare(
           `INSERT INTO pieces (hash, path, file_name, composer, composer_source, title, ensemble, split, ppq,
-             note_count, duration_beats, duration_seconds, pedal, warnings, imported_at, updated_at)
+             note_count, duration_beats, duration_seconds, pedal, warnings, timing, imported_at, updated_at)
            VALUES (@hash, @path, @fileName, @composer, @composerSource, @title, @ensemble, @split, @ppq,
-             @noteCount, @durationBeats, @durationSeconds, @pedal, @warnings, @t, @t)`,
+             @noteCount, @durationBeats, @durationSeconds, @pedal, @warnings, @timing, @t, @t)`,
         )
         .run({
           hash: p.hash,
@@ -169,6 +172,7 @@ export class Catalog {
           durationSeconds: p.parsed.durationSeconds,
           pedal: p.pedal ? 1 : 0,
           warnings: JSON.stringify(p.parsed.warnings),
+          timing: JSON.stringify({ tempos: p.parsed.tempos, timeSignatures: p.parsed.timeSignatures, keySignatures: p.parsed.keySignatures }),
           t,
         });
       const id = Number(info.lastInsertRowid);
@@ -229,7 +233,37 @@ export class Catalog {
          FROM tracks WHERE piece_id = ? ORDER BY idx`,
       )
       .all(id) as TrackRow[];
-    return { ...toSummary(row), pedal: row.pedal === 1, warnings: JSON.parse(row.warnings) as string[], tracks, encodings: this.encodingFacts(id) };
+    return {
+      ...toSummary(row),
+      timing: this.pieceTiming(id),
+      pedal: row.pedal === 1,
+      warnings: JSON.parse(row.warnings) as string[],
+      tracks,
+      encodings: this.encodingFacts(id),
+    };
+  }
+
+  /**
+   * A piece's tempo map, metre and key signatures. Pieces imported before these were kept are read
+   * once from their file (the catalog never writes there) and remembered; when the file is gone,
+   * one tempo that matches the piece's length stands in.
+   */
+  pieceTiming(id: number): PieceTiming {
+    const row = this.db.prepare(`SELECT timing, path, ppq, duration_beats, duration_seconds FROM pieces WHERE id = ?`).get(id) as
+      | { timing: string | null; path: string; ppq: number; duration_beats: number; duration_seconds: number }
+      | undefined;
+    if (!row) throw new ClaraError(`no piece with id ${id}`, 'not-found', 'piece');
+    if (row.timing) return JSON.parse(row.timing) as PieceTiming;
+    let timing: PieceTiming;
+    try {
+      const parsed = readMidi(fs.readFileSync(row.path), { path: row.path });
+      timing = { tempos: parsed.tempos, timeSignatures: parsed.timeSignatures, keySignatures: parsed.keySignatures };
+    } catch {
+      const bpm = row.duration_seconds > 0 ? (60 * row.duration_beats) / row.duration_seconds : 120;
+      return { ...NO_TIMING, tempos: [{ tick: 0, bpm }] };
+    }
+    if (!this.db.readonly) this.db.prepare(`UPDATE pieces SET timing = ? WHERE id = ?`).run(JSON.stringify(timing), id);
+    return timing;
   }
 
   encodingFacts(pieceId: number): EncodingFacts[] {
@@ -373,6 +407,8 @@ export class Catalog {
       moved: number;
       failed: number;
       status: ImportRecord['status'];
+      pid: number | null;
+      heartbeat_at: string | null;
     }>;
     return rows.map((r) => ({
       id: r.id,
@@ -383,7 +419,8 @@ export class Catalog {
       unchanged: r.unchanged,
       moved: r.moved,
       failed: r.failed,
-      status: r.status,
+      // Read as it is, even where the catalog could not record it (a full disk at open).
+      status: r.status === 'running' && !importAlive(r.pid, r.heartbeat_at) ? 'interrupted' : r.status,
     }));
   }
 

@@ -215,4 +215,9 @@ export const MIGRATIONS: readonly Migration[] = [
       WHERE kind = 'train' AND json_type(data, '$.ce') IS NULL;
     `);
   },
+  /* 8: each piece's tempo map, time and key signatures (JSON PieceTiming; null until read again);
+     which sample a sample continues */ `
+  ALTER TABLE pieces ADD COLUMN timing TEXT;
+  ALTER TABLE samples ADD COLUMN parent_id INTEGER REFERENCES samples(id) ON DELETE SET NULL;
+  `,
 ];

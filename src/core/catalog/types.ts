@@ -1,3 +1,4 @@
+import type { PieceTiming } from '../midi/types';
 import type { EncodingName } from '../encoding/options';
 import type { Ensemble, TrackInfo } from '../midi/types';
 
@@ -38,6 +39,8 @@ export interface EncodingFacts {
 }
 
 export interface PieceDetail extends PieceSummary {
+  /** Tempo map, metre and key signatures as the file writes them (empty when unknown). */
+  timing: PieceTiming;
   pedal: boolean;
   warnings: string[];
   tracks: TrackRow[];

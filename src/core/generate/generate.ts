@@ -9,7 +9,12 @@ import { mulberry32 } from '../train/rng';
 import { EOS, Vocab } from '../train/vocab';
 import { NotewiseGrammar, type GrammarRules } from './grammar';
 import { defaultNoteLimits, type NoteLimits } from './noteLimits';
+import { keySignatureOf, scalePitchClasses, tonicTriad, type Key } from './key';
 import { checkSampling, sampleIndex, type SamplingOptions } from './sampler';
+
+/** The longest sample one request may ask for: an hour of music (as the studio's API allows), or 100,000 words. */
+export const MAX_SAMPLE_SECONDS = 3600;
+export const MAX_SAMPLE_WORDS = 100_000;
 
 export interface GenerateRequest {
   /** How many samples, generated together as one batch. */
@@ -27,7 +32,25 @@ export interface GenerateRequest {
   noteLimits?: NoteLimits;
   /** Extra log-odds of ending a note at its hard limit, ramping up from its soft one; 0 turns it off. */
   endBias?: number;
+  /** Lean toward this key for the first bars (the prompt is already in it, if there is one). */
+  key?: Key;
+  keyStrength?: number;
+  /** Share of the key's pull kept after the opening (0: only the opening leans). */
+  keyHold?: number;
+  /** Write the prompt into the sample before the continuation, so it plays in context. */
+  includePrompt?: boolean;
+  timeSignature?: { numerator: number; denominator: number };
 }
+
+/**
+ * Log-odds taken from notes outside the chosen key at the start, fading over KEY_FADE_BEATS to
+ * DEFAULT_KEY_HOLD of it. On the shipped model (8 × 30 s per key, seed 11), whole samples came out
+ * in the key or a related one for D minor 6/8, A major 7/8, Eb major 8/8, F# minor 6/8; with the
+ * pull only in the opening (hold 0, strength 2-6) D minor was 3/8.
+ */
+export const DEFAULT_KEY_STRENGTH = 4;
+const KEY_FADE_BEATS = 16;
+export const DEFAULT_KEY_HOLD = 0.3;
 
 /**
  * Log-odds added to ending a note that has sounded to its hard limit (from 0 at its soft one).
@@ -61,6 +84,10 @@ export function generate(
   checkSampling(req.sampling);
   if (!(req.count >= 1 && req.count <= 256)) throw new ClaraError('must be from 1 to 256', 'bad-option', 'count');
   if (req.tokens === undefined && req.seconds === undefined) throw new ClaraError('give a length in words or in seconds', 'bad-option', 'length');
+  if (req.tokens !== undefined && !(Number.isInteger(req.tokens) && req.tokens >= 1 && req.tokens <= MAX_SAMPLE_WORDS)) {
+    throw new ClaraError(`must be from 1 to ${MAX_SAMPLE_WORDS} words`, 'bad-option', 'length');
+  }
+  if (req.seconds !== undefined && !(req.seconds > 0 && req.seconds <= MAX_SAMPLE_SECONDS)) throw new ClaraError(`must be above 0 and at most ${MAX_SAMPLE_SECONDS} seconds`, 'bad-option', 'length');
   const tempo = req.tempo ?? 120;
   const secondsPerStep = 60 / tempo / options.sampleFreq;
   const maxTokens = req.tokens ?? Math.ceil((req.seconds! / secondsPerStep) * 4) + 200;
@@ -75,6 +102,9 @@ export function generate(
     endBias: req.endBias ?? DEFAULT_END_BIAS,
     // An unprompted piece opens with a note; a continuation may rest for up to a beat first.
     openingSilence: req.prompt?.length ? options.sampleFreq : 0,
+    key: req.key
+      ? { scale: scalePitchClasses(req.key), triad: tonicTriad(req.key), strength: req.keyStrength ?? DEFAULT_KEY_STRENGTH, fadeSteps: KEY_FADE_BEATS * options.sampleFreq, hold: req.keyHold ?? DEFAULT_KEY_HOLD, rangeLow: options.rangeLow }
+      : undefined,
   };
   const grammars = Array.from({ length: B }, () => (encoding === 'notewise' ? new NotewiseGrammar(vocab, rules) : null));
   for (const g of grammars) {
@@ -134,16 +164,17 @@ export function generate(
   }
   disposeStates(state);
 
+  const written = req.includePrompt && req.prompt?.length ? req.prompt : [];
   return out.map((ids, index) => {
     const words = [...vocab.wordsOf(ids), ...(grammars[index]?.closing() ?? [])];
-    const { notes } = decodeWords(words, encoding, options);
+    const { notes } = decodeWords([...written, ...words], encoding, options);
     // Music time includes rests: waits for notewise, one step a word for chordwise.
-    const steps = encoding === 'notewise' ? grammars[index]!.steps - startSteps + 1 : words.length;
+    const steps = encoding === 'notewise' ? grammars[index]!.steps - (written.length ? 0 : startSteps) + 1 : written.length + words.length;
     return {
       index,
       words,
       notes,
-      midi: writeMidi(notes, options, { tempo, soloProgram: req.soloProgram }),
+      midi: writeMidi(notes, options, { tempo, soloProgram: req.soloProgram, timeSignature: req.timeSignature, keySignature: req.key && keySignatureOf(req.key) }),
       seconds: steps * secondsPerStep,
       tokens: ids.length,
     };

@@ -21,6 +21,12 @@ export interface GrammarRules {
    * makes an unprompted piece open with music; a continuation may breathe a little.
    */
   openingSilence?: number;
+  /**
+   * Lean toward a key: notes outside its scale lose `strength` log-odds at the start, fading over
+   * `fadeSteps` steps of generated music to `hold` times that (so the piece may colour, but comes
+   * home), and the opening's first quarter of that favours its tonic triad.
+   */
+  key?: { scale: ReadonlySet<number>; triad: ReadonlySet<number>; strength: number; fadeSteps: number; hold: number; rangeLow: number };
 }
 
 /**
@@ -40,9 +46,12 @@ export class NotewiseGrammar {
   private readonly startedAt = new Map<number, number>();
   private readonly keyOf = new Map<string, number>();
   private readonly keyName: string[] = [];
+  /** Key id → its key index in the range (pitch = rangeLow + index). */
+  private readonly keyNumber: number[] = [];
   steps = 0;
   /** Notes started, and steps waited before the first of them, since `beginGenerated`. */
   private generatedNotes = 0;
+  private generatedFrom = 0;
   private silence = 0;
   /** Derived after each word: keys that must end now, and the longest wait every sounding note allows. */
   private overdue: number[] = [];
@@ -78,6 +87,7 @@ export class NotewiseGrammar {
       v = this.keyName.length;
       this.keyOf.set(name, v);
       this.keyName.push(name);
+      this.keyNumber.push(key);
       this.limit.push(this.rules.limits ? limitOf(this.rules.limits, voice, key) : [Number.POSITIVE_INFINITY, Number.POSITIVE_INFINITY]);
     }
     return v;
@@ -109,6 +119,7 @@ export class NotewiseGrammar {
    * more the longer they sound, so notes end where music would end them rather than at the limit.
    */
   bias(logits: Float32Array | number[]): void {
+    this.keyBias(logits);
     const strength = this.rules.endBias ?? 0;
     if (strength === 0) return;
     for (const [key, start] of this.startedAt) {
@@ -116,6 +127,21 @@ export class NotewiseGrammar {
       const age = this.age(start);
       if (age > soft) logits[this.endId[key]!]! += (strength * (age - soft)) / Math.max(1, hard - soft);
     }
+  }
+
+  private keyBias(logits: Float32Array | number[]): void {
+    const k = this.rules.key;
+    if (!k) return;
+    const fade = Math.max(k.hold, 1 - (this.steps - this.generatedFrom) / k.fadeSteps);
+    if (fade <= 0) return;
+    // The first beats state the key: its tonic triad is favoured until then.
+    const opening = this.steps - this.generatedFrom < k.fadeSteps / 4;
+    this.kind.forEach((w, i) => {
+      if (w.t !== 'start') return;
+      const pc = (k.rangeLow + this.keyNumber[w.key]!) % 12;
+      if (!k.scale.has(pc)) logits[i]! -= k.strength * fade;
+      else if (opening && k.triad.has(pc)) logits[i]! += k.strength / 2;
+    });
   }
 
   push(i: number): void {
@@ -133,6 +159,7 @@ export class NotewiseGrammar {
 
   /** The prompt has been read: from here on words are generated, and the opening rule applies. */
   beginGenerated(): void {
+    this.generatedFrom = this.steps;
     this.generatedNotes = 0;
     this.silence = 0;
   }

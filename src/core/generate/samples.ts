@@ -2,7 +2,10 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Catalog } from '../catalog/catalog';
 import type { DataPaths } from '../catalog/dataPaths';
-import { encodePiece } from '../encoding';
+import { decodeWords, encodeSteps, quantize, transpose, type EncodingName, type EncodingOptions, type StepNote } from '../encoding';
+import { openingTiming } from '../midi/tempo';
+import type { PieceTiming, TickNote } from '../midi/types';
+import { keyName, keyOfSteps, shiftBetween, type Key } from './key';
 import { ClaraError } from '../errors';
 import { readUserFile } from '../files';
 import { readMidi } from '../midi/read';
@@ -11,7 +14,7 @@ import { resolveCheckpoint } from '../train/checkpointRef';
 import { Vocab } from '../train/vocab';
 import { generate, type GenerateRequest } from './generate';
 
-export type PromptSpec = { kind: 'none' } | { kind: 'piece'; pieceId: number } | { kind: 'file'; path: string };
+export type PromptSpec = { kind: 'none' } | { kind: 'piece'; pieceId: number } | { kind: 'file'; path: string } | { kind: 'sample'; sampleId: number };
 
 export interface SampleRow {
   id: number;
@@ -22,6 +25,12 @@ export interface SampleRow {
   prompt: PromptSpec & { words: number };
   seed: number;
   file: string;
+  /** How it is written: tempo, metre and the key asked for (null: none asked). */
+  bpm: number;
+  meter: string;
+  key: string | null;
+  /** The sample this one continues, if any. */
+  parentId: number | null;
   durationS: number;
   tokens: number;
   noteCount: number;
@@ -52,41 +61,106 @@ const SAMPLE_ORDER: Record<SampleSort, string> = {
   stars: 'starred DESC, created_at DESC, id DESC',
 };
 
+export interface GenerateSamplesArgs extends Omit<GenerateRequest, 'prompt' | 'key' | 'tempo' | 'timeSignature' | 'noteLimits'> {
+  checkpoint: string;
+  prompt: PromptSpec;
+  promptWords?: number;
+  outDir?: string;
+  /** Generate in this key: the prompt is moved into it, and the opening leans toward it. */
+  key?: Key;
+  /** Tempo to write, in quarter notes a minute: else the prompt's, else the training pieces' typical one. */
+  bpm?: number;
+}
+
+/** A prompt read from wherever it comes from: its step notes, and how to find its timing. */
+interface ResolvedPrompt {
+  notes: StepNote[];
+  /** Tempo and metre of the opening up to a step (the prompt's end). */
+  timingUntil: ((step: number) => { bpm: number; numerator: number; denominator: number }) | null;
+  parentId: number | null;
+}
+
+function resolvePrompt(catalog: Catalog, spec: PromptSpec, o: EncodingOptions): ResolvedPrompt {
+  const from = (notes: { notes: TickNote[]; ppq: number }, timing: PieceTiming, parentId: number | null): ResolvedPrompt => ({
+    notes: quantize(notes.notes, notes.ppq, o),
+    timingUntil: (step) => openingTiming(timing, notes.ppq, (step * notes.ppq) / o.sampleFreq),
+    parentId,
+  });
+  const fromFile = (file: string, parentId: number | null): ResolvedPrompt => {
+    const piece = readMidi(readUserFile(file), { path: file });
+    return from(piece, piece, parentId);
+  };
+  switch (spec.kind) {
+    case 'none':
+      return { notes: [], timingUntil: null, parentId: null };
+    case 'piece':
+      return from(catalog.pieceNotes(spec.pieceId), catalog.pieceTiming(spec.pieceId), null);
+    case 'file':
+      return fromFile(spec.path, null);
+    case 'sample':
+      return fromFile(getSample(catalog, spec.sampleId).file, spec.sampleId);
+  }
+}
+
+/** Music steps that some words span (their waits; one a word for chordwise). */
+function stepsOf(words: readonly string[], encoding: EncodingName): number {
+  if (encoding !== 'notewise') return words.length;
+  return words.reduce((n, w) => n + (/^wait\d+$/.test(w) ? Number(w.slice(4)) : 0), 0);
+}
+
 /**
  * Generates samples from a checkpoint, writes each as a MIDI file and records it in the catalog
  * with everything needed to make it again: checkpoint, prompt, options, seed and batch position.
  */
-export function generateSamples(
-  catalog: Catalog,
-  dataDir: string,
-  args: { checkpoint: string; prompt: PromptSpec; promptWords?: number; outDir?: string } & Omit<GenerateRequest, 'prompt'>,
-  onProgress?: (done: number, total: number) => void,
-): SampleRow[] {
+export function generateSamples(catalog: Catalog, dataDir: string, args: GenerateSamplesArgs, onProgress?: (done: number, total: number) => void): SampleRow[] {
   const cp = resolveCheckpoint(catalog, args.checkpoint);
   const { model, meta } = loadCheckpoint(cp.path);
   try {
     const vocab = new Vocab(meta.vocab);
+    const o = meta.encodingOptions;
     const take = args.promptWords ?? 200;
-    let words: string[] = [];
-    if (args.prompt.kind === 'piece') {
-      const piece = catalog.getPiece(args.prompt.pieceId);
-      words = encodePiece(catalog.pieceNotes(piece.id), meta.encoding, meta.encodingOptions).slice(0, take);
-    } else if (args.prompt.kind === 'file') {
-      const bytes = readUserFile(args.prompt.path);
-      words = encodePiece(readMidi(bytes, { path: args.prompt.path }), meta.encoding, meta.encodingOptions).slice(0, take);
-      if (words.length === 0) throw new ClaraError('has no notes to continue from', 'bad-prompt', args.prompt.path);
+    const prompt = resolvePrompt(catalog, args.prompt, o);
+    if (args.prompt.kind !== 'none' && prompt.notes.length === 0) throw new ClaraError('has no notes to continue from', 'bad-prompt', 'prompt');
+    // The opening in the model's words; then, for a chosen key, moved there by the smallest shift.
+    let words = encodeSteps(prompt.notes, meta.encoding, o, prompt.notes.some((n) => n.voice === 'v')).slice(0, take);
+    const timing = prompt.timingUntil?.(stepsOf(words, meta.encoding)) ?? null;
+    if (args.key && words.length) {
+      const opening = decodeWords(words, meta.encoding, o).notes;
+      const from = keyOfSteps(opening, o);
+      if (from) {
+        const moved = transpose(opening, shiftBetween(from, args.key), o);
+        words = encodeSteps(moved, meta.encoding, o, moved.some((n) => n.voice === 'v'));
+      }
     }
-    const samples = generate(model, vocab, meta.encoding, meta.encodingOptions, { ...args, prompt: words, noteLimits: meta.noteLimits }, onProgress);
+    const bpm = args.bpm ?? timing?.bpm ?? meta.typicalBpm ?? 120;
+    const timeSignature = timing ? { numerator: timing.numerator, denominator: timing.denominator } : undefined;
+    const samples = generate(
+      model,
+      vocab,
+      meta.encoding,
+      o,
+      { ...args, prompt: words, noteLimits: meta.noteLimits, tempo: bpm, timeSignature, key: args.key },
+      onProgress,
+    );
     const outDir = args.outDir ?? path.join(dataDir, 'samples');
     fs.mkdirSync(outDir, { recursive: true });
     const insert = catalog.db.prepare(
-      `INSERT INTO samples (created_at, run_id, checkpoint_path, checkpoint_step, encoding, prompt, options, seed, batch_index, file, duration_s, tokens, note_count, title)
-       VALUES (@createdAt, @runId, @cpPath, @cpStep, @encoding, @prompt, @options, @seed, @batchIndex, '', @duration, @tokens, @notes, @title)`,
+      `INSERT INTO samples (created_at, run_id, checkpoint_path, checkpoint_step, encoding, prompt, options, seed, batch_index, file, duration_s, tokens, note_count, title, parent_id)
+       VALUES (@createdAt, @runId, @cpPath, @cpStep, @encoding, @prompt, @options, @seed, @batchIndex, '', @duration, @tokens, @notes, @title, @parentId)`,
     );
     const setFile = catalog.db.prepare(`UPDATE samples SET file = ? WHERE id = ?`);
     const createdAt = new Date().toISOString();
     const promptJson = { ...args.prompt, words: words.length };
-    const options = { sampling: args.sampling, tokens: args.tokens ?? null, seconds: args.seconds ?? null, tempo: args.tempo ?? 120, promptWords: take };
+    const options = {
+      sampling: args.sampling,
+      tokens: args.tokens ?? null,
+      seconds: args.seconds ?? null,
+      tempo: bpm,
+      meter: `${timeSignature?.numerator ?? 4}/${timeSignature?.denominator ?? 4}`,
+      key: args.key ? keyName(args.key) : null,
+      includePrompt: args.includePrompt ?? false,
+      promptWords: take,
+    };
     return samples.map((s) =>
       catalog.db.transaction(() => {
         const id = Number(
@@ -104,6 +178,7 @@ export function generateSamples(
             tokens: s.tokens,
             notes: s.notes.length,
             title: `Sample ${args.seed}-${s.index + 1}`,
+            parentId: prompt.parentId,
           }).lastInsertRowid,
         );
         const file = path.join(outDir, `sample-${String(id).padStart(5, '0')}.mid`);
@@ -125,6 +200,8 @@ interface SampleDbRow {
   checkpoint_step: number | null;
   encoding: string;
   prompt: string;
+  options: string;
+  parent_id: number | null;
   seed: number;
   file: string;
   duration_s: number;
@@ -140,6 +217,12 @@ interface SampleDbRow {
   novel: number | null;
 }
 
+/** Tempo, metre and key from a sample's stored options (older samples: 120 bpm, 4/4, no key). */
+function writtenAs(options: string): Pick<SampleRow, 'bpm' | 'meter' | 'key'> {
+  const o = JSON.parse(options) as { tempo?: number; meter?: string; key?: string | null };
+  return { bpm: o.tempo ?? 120, meter: o.meter ?? '4/4', key: o.key ?? null };
+}
+
 function toSampleRow(r: SampleDbRow, paths: DataPaths): SampleRow {
   return {
     id: r.id,
@@ -150,6 +233,8 @@ function toSampleRow(r: SampleDbRow, paths: DataPaths): SampleRow {
     prompt: JSON.parse(r.prompt) as SampleRow['prompt'],
     seed: r.seed,
     file: paths.resolve(r.file),
+    ...writtenAs(r.options),
+    parentId: r.parent_id,
     durationS: r.duration_s,
     tokens: r.tokens,
     noteCount: r.note_count,

@@ -53,7 +53,11 @@ export const generateSpec = z
       z.object({ kind: z.literal('piece'), pieceId: z.number().int().positive() }).strict(),
       // Already resolved by the studio to a file it stored inside the data folder.
       z.object({ kind: z.literal('file'), path: z.string().min(1).max(4096) }).strict(),
+      z.object({ kind: z.literal('sample'), sampleId: z.number().int().positive() }).strict(),
     ]),
+    key: z.object({ tonic: z.number().int().min(0).max(11), mode: z.enum(['major', 'minor']) }).strict().optional(),
+    bpm: z.number().min(20).max(400).optional(),
+    includePrompt: z.boolean().optional(),
     seconds: z.number().min(1).max(3600),
     count: z.number().int().min(1).max(256),
     seed: z.number().int().min(0).max(2 ** 31),

@@ -22,7 +22,8 @@ describe(`the linear reader gives the same pieces as @tonejs/midi (${files.lengt
         expect(asLatin1Read(after.title), file).toBe(before.title);
         utf8Titles++;
       }
-      expect({ ...after, title: '' }, file).toEqual({ ...before, title: '' });
+      const { tempos: _t, timeSignatures: _s, keySignatures: _k, ...kept } = after;
+      expect({ ...kept, title: '' }, file).toEqual({ ...before, title: '' });
     }
     // The Norwegian and French titles of the chamber corpus are UTF-8 ("Nöring", "Rêverie").
     expect(utf8Titles).toBeGreaterThan(0);

@@ -43,6 +43,8 @@ export interface SmfFile {
   meta: Array<{ text: string; ticks: number; type: string }>;
   tempos: SmfTempo[];
   timeSignatures: Array<{ ticks: number; timeSignature: [number, number] }>;
+  /** Key signatures: sharps (negative: flats) and major/minor, as the file states them. */
+  keySignatures: Array<{ ticks: number; sharps: number; minor: boolean }>;
   tracks: SmfTrack[];
   /** Note-ons never followed by their note-off, closed at the end of their track. */
   unclosedNotes: number;
@@ -179,6 +181,7 @@ export function parseSmf(bytes: Uint8Array, path?: string): SmfFile {
   const built: Building[] = [];
   const tempoEvents: Array<{ ticks: number; bpm: number }> = [];
   const timeSignatures: SmfFile['timeSignatures'] = [];
+  const keySignatures: SmfFile['keySignatures'] = [];
   const warnings: string[] = [];
   let notes = 0;
   let read = 0;
@@ -202,7 +205,7 @@ export function parseSmf(bytes: Uint8Array, path?: string): SmfFile {
     if (at + 8 + len > bytes.length) {
       throw new MidiInputError(`truncated: track ${read + 1} of ${ntracks} needs ${len} bytes, ${bytes.length - at - 8} remain`, path);
     }
-    notes = readTrack(bytes, at + 8, at + 8 + len, read, built, tempoEvents, timeSignatures, warnings, notes, path);
+    notes = readTrack(bytes, at + 8, at + 8 + len, read, built, tempoEvents, timeSignatures, keySignatures, warnings, notes, path);
     read++;
     at += 8 + len;
   }
@@ -210,6 +213,7 @@ export function parseSmf(bytes: Uint8Array, path?: string): SmfFile {
 
   const tempos = tempoMap(tempoEvents, division);
   timeSignatures.sort((a, b) => a.ticks - b.ticks);
+  keySignatures.sort((a, b) => a.ticks - b.ticks);
   const toSeconds = (ticks: number): number => ticksToSeconds(tempos, division, ticks);
   let unclosedNotes = 0;
   let tracks = built.map((t) => {
@@ -220,7 +224,7 @@ export function parseSmf(bytes: Uint8Array, path?: string): SmfFile {
   const first = built[0];
   // @tonejs/midi drops a format-1 first track that lasts no time (the usual conductor track).
   if (format === 1 && tracks[0] && trackSeconds(tracks[0], toSeconds) === 0) tracks = tracks.slice(1);
-  return { format, ppq: division, name: first?.lastName ?? '', meta: first?.meta ?? [], tempos, timeSignatures, tracks, unclosedNotes, warnings };
+  return { format, ppq: division, name: first?.lastName ?? '', meta: first?.meta ?? [], tempos, timeSignatures, keySignatures, tracks, unclosedNotes, warnings };
 }
 
 function readTrack(
@@ -231,6 +235,7 @@ function readTrack(
   built: Building[],
   tempoEvents: Array<{ ticks: number; bpm: number }>,
   timeSignatures: SmfFile['timeSignatures'],
+  keySignatures: SmfFile['keySignatures'],
   warnings: string[],
   notesSoFar: number,
   path: string | undefined,
@@ -296,6 +301,9 @@ function readTrack(
             tempoEvents.push({ ticks: tick, bpm: 60000000 / ((data[0]! << 16) + (data[1]! << 8) + data[2]!) });
           } else if (type === 0x58) {
             timeSignatures.push({ ticks: tick, timeSignature: [data[0]!, 1 << data[1]!] });
+          } else if (type === 0x59) {
+            const sharps = (data[0]! << 24) >> 24;
+            if (sharps >= -7 && sharps <= 7 && data[1]! <= 1) keySignatures.push({ ticks: tick, sharps, minor: data[1] === 1 });
           }
           continue;
         }

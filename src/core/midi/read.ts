@@ -124,5 +124,8 @@ export function readMidi(bytes: Uint8Array, opts: ReadOptions = {}): ParsedPiece
     durationTicks: lastTick,
     durationSeconds: ticksToSeconds(midi.tempos, ppq, lastTick),
     warnings,
+    tempos: midi.tempos.map((t) => ({ tick: t.ticks, bpm: t.bpm })),
+    timeSignatures: midi.timeSignatures.map((t) => ({ tick: t.ticks, numerator: t.timeSignature[0], denominator: t.timeSignature[1] })),
+    keySignatures: midi.keySignatures.map((k) => ({ tick: k.ticks, sharps: k.sharps, minor: k.minor })),
   };
 }

@@ -1,22 +1,26 @@
+import { ticksToSecondsFn } from './tempo';
+import type { PieceTiming } from './types';
 import { readMidi } from './read';
 import { encodeSmf, type SmfEvent } from './smf';
 import type { TickNote } from './types';
 
 /** A piece's notes in seconds at its average tempo, for drawing and playback. */
-export function notesInSeconds(notes: readonly TickNote[], ppq: number, durationTicks: number, durationSeconds: number) {
+export function notesInSeconds(notes: readonly TickNote[], ppq: number, durationTicks: number, durationSeconds: number, tempos?: PieceTiming['tempos']) {
   const secPerTick = durationTicks > 0 && durationSeconds > 0 ? durationSeconds / durationTicks : 0.5 / ppq;
+  // Through the tempo map where there is one, so notes stay on the music of rubato pieces.
+  const seconds = tempos?.length ? ticksToSecondsFn(tempos, ppq) : (t: number) => t * secPerTick;
   const n = notes.length;
   const out = { pitch: new Array<number>(n), start: new Array<number>(n), end: new Array<number>(n), velocity: new Array<number>(n), voice: new Array<number>(n) };
   const order = notes.map((_, i) => i).sort((a, b) => notes[a]!.start - notes[b]!.start || notes[a]!.pitch - notes[b]!.pitch);
   order.forEach((i, k) => {
     const x = notes[i]!;
     out.pitch[k] = x.pitch;
-    out.start[k] = +(x.start * secPerTick).toFixed(4);
-    out.end[k] = +(x.end * secPerTick).toFixed(4);
+    out.start[k] = +seconds(x.start).toFixed(4);
+    out.end[k] = +seconds(x.end).toFixed(4);
     out.velocity[k] = x.velocity;
     out.voice[k] = x.voice === 'v' ? 1 : 0;
   });
-  return { ...out, seconds: durationSeconds, bpm: secPerTick > 0 ? 60 / (secPerTick * ppq) : 120 };
+  return { ...out, seconds: durationSeconds, bpm: tempos?.length ? tempos[0]!.bpm : secPerTick > 0 ? 60 / (secPerTick * ppq) : 120 };
 }
 
 /**

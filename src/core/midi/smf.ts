@@ -8,7 +8,8 @@ export type SmfEvent =
   | { tick: number; type: 'program'; channel: number; program: number }
   | { tick: number; type: 'trackName'; text: string }
   | { tick: number; type: 'tempo'; microsecondsPerBeat: number }
-  | { tick: number; type: 'timeSignature'; numerator: number; denominator: number };
+  | { tick: number; type: 'timeSignature'; numerator: number; denominator: number }
+  | { tick: number; type: 'keySignature'; sharps: number; minor: boolean };
 
 class ByteWriter {
   private buf = new Uint8Array(1024);
@@ -69,6 +70,8 @@ function writeEvent(w: ByteWriter, e: SmfEvent): void {
       return w.bytes(0xff, 0x51, 3, e.microsecondsPerBeat >>> 16, e.microsecondsPerBeat >>> 8, e.microsecondsPerBeat);
     case 'timeSignature':
       return w.bytes(0xff, 0x58, 4, e.numerator, Math.log2(e.denominator), 24, 8);
+    case 'keySignature':
+      return w.bytes(0xff, 0x59, 2, e.sharps & 0xff, e.minor ? 1 : 0);
   }
 }
 

@@ -29,7 +29,14 @@ export interface TickNote {
   track: number;
 }
 
-export interface ParsedPiece {
+/** How a piece's time and key are written: tempo map, metre and key signatures, in ticks. */
+export interface PieceTiming {
+  tempos: Array<{ tick: number; bpm: number }>;
+  timeSignatures: Array<{ tick: number; numerator: number; denominator: number }>;
+  keySignatures: Array<{ tick: number; sharps: number; minor: boolean }>;
+}
+
+export interface ParsedPiece extends PieceTiming {
   ppq: number;
   title: string;
   composer: string | null;

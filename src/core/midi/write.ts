@@ -9,6 +9,10 @@ export interface WriteOptions {
   /** GM program (0-based) of the solo part: 40 violin by default. */
   soloProgram?: number;
   name?: string;
+  /** The metre written in the conductor track (4/4 when not given). */
+  timeSignature?: { numerator: number; denominator: number };
+  /** A key signature for the conductor track (sharps, negative for flats), so a DAW shows the key. */
+  keySignature?: { sharps: number; minor: boolean };
 }
 
 /** Ticks per quarter note that make every step a whole number of ticks. */
@@ -27,7 +31,8 @@ export function writeMidi(notes: readonly StepNote[], o: EncodingOptions, opts: 
     [
       { tick: 0, type: 'trackName', text: opts.name ?? 'Clara Studio' },
       { tick: 0, type: 'tempo', microsecondsPerBeat: Math.round(60_000_000 / (opts.tempo ?? 120)) },
-      { tick: 0, type: 'timeSignature', numerator: 4, denominator: 4 },
+      { tick: 0, type: 'timeSignature', numerator: opts.timeSignature?.numerator ?? 4, denominator: opts.timeSignature?.denominator ?? 4 },
+      ...(opts.keySignature ? [{ tick: 0, type: 'keySignature' as const, ...opts.keySignature }] : []),
     ],
   ];
   const voices = [

@@ -8,7 +8,7 @@ import { withSavedDefaults, type EncodingName, type EncodingOptions } from '../e
 import type { Adam } from './adam';
 import { AwdLstm } from './awdLstm';
 import type { NoteLimits } from '../generate/noteLimits';
-import type { ModelConfig } from './presets';
+import { layerSizes, type ModelConfig } from './presets';
 import * as tf from './tf';
 
 export const CHECKPOINT_FORMAT = 'clara-checkpoint';
@@ -33,6 +33,8 @@ export interface CheckpointMeta {
   trainer: unknown;
   /** How long notes last in the training data, for the generator; absent in older checkpoints. */
   noteLimits?: NoteLimits;
+  /** The median tempo of the training pieces (quarter notes a minute): unprompted samples play at it. */
+  typicalBpm?: number;
 }
 
 function pack(tensors: Array<[string, tf.Tensor]>): { entries: TensorEntry[]; bytes: Buffer } {
@@ -138,37 +140,123 @@ export function readCheckpointMeta(dir: string): CheckpointMeta {
   return { ...meta, encodingOptions: withSavedDefaults(meta.encodingOptions) };
 }
 
-function unpackInto(file: string, entries: TensorEntry[], assign: (name: string, t: tf.Tensor) => void): void {
-  const buf = fs.readFileSync(file);
-  const all = new Float32Array(buf.buffer, buf.byteOffset, buf.byteLength / 4);
-  for (const e of entries) {
-    const n = e.shape.reduce((a, b) => a * b, 1);
-    if (e.offset + n > all.length) throw new ClaraError(`truncated: ${e.name} lies past the end`, 'bad-checkpoint', file);
-    const t = tf.tensor(all.slice(e.offset, e.offset + n), e.shape);
-    assign(e.name, t);
-    t.dispose();
+/** The tensors of one .bin file, each checked against the shape the model needs, in float32. */
+function readTensors(dir: string, fileName: string, entries: unknown, want: Map<string, number[]>, what: string): Map<string, Float32Array> {
+  const file = path.join(dir, fileName);
+  const stat = fs.statSync(file, { throwIfNoEntry: false });
+  if (!stat?.isFile()) throw new ClaraError(`missing: the checkpoint has no ${what === 'weight' ? 'weights' : 'optimizer moments'}`, 'bad-checkpoint', file);
+  let declared = 0;
+  for (const shape of want.values()) declared += shape.reduce((a, b) => a * b, 1);
+  // Sizes are checked before reading, so a lying checkpoint.json never makes us allocate its claim.
+  if (stat.size !== declared * 4) {
+    throw new ClaraError(
+      stat.size < declared * 4
+        ? `holds only ${Math.floor(stat.size / 4)} numbers but the checkpoint declares ${declared}: truncated, or not this checkpoint's file`
+        : `holds ${Math.floor(stat.size / 4)} numbers, more than the ${declared} the checkpoint declares`,
+      'bad-checkpoint',
+      file,
+    );
   }
+  const buf = fs.readFileSync(file);
+  const all = new Float32Array(buf.buffer.slice(buf.byteOffset, buf.byteOffset + buf.byteLength));
+  const out = new Map<string, Float32Array>();
+  const bad = (message: string): never => {
+    throw new ClaraError(message, 'bad-checkpoint', dir);
+  };
+  if (!Array.isArray(entries)) bad(`${what}s are not listed in checkpoint.json`);
+  for (const e of entries as Array<Partial<TensorEntry> | null>) {
+    const name = String(e?.name);
+    const need = want.get(name);
+    if (!need) bad(`${what} ${name} is not part of the model`);
+    if (out.has(name)) bad(`${what} ${name} is listed twice`);
+    if (!Array.isArray(e?.shape) || e.shape.join() !== need!.join()) bad(`${what} ${name} has shape [${String(e?.shape)}], the model needs [${need!.join()}]`);
+    const n = need!.reduce((a, b) => a * b, 1);
+    const offset = e!.offset;
+    if (!Number.isSafeInteger(offset) || offset! < 0 || offset! + n > all.length) bad(`${what} ${name} lies past the end of ${fileName}`);
+    const data = all.subarray(offset!, offset! + n);
+    for (let i = 0; i < data.length; i++) if (!Number.isFinite(data[i]!)) bad(`${what} ${name} holds NaN or Inf: the checkpoint is corrupt (its training diverged?)`);
+    out.set(name, data);
+  }
+  for (const name of want.keys()) if (!out.has(name)) bad(`${what} ${name} is missing`);
+  return out;
 }
 
 /** Loads a model (and, when given, the optimizer's moments) from a checkpoint directory. */
 export function loadCheckpoint(dir: string, opt?: { makeOptimizer: (model: AwdLstm) => Adam }): { model: AwdLstm; optimizer: Adam | null; meta: CheckpointMeta } {
   const meta = readCheckpointMeta(dir);
+  const shapes = paramShapes(checkModelConfig(dir, meta));
+  const weights = readTensors(dir, 'weights.bin', meta.weights, shapes, 'weight');
+  const moments =
+    opt && meta.optimizer
+      ? readTensors(dir, 'optimizer.bin', meta.optimizer.entries, new Map([...shapes].flatMap(([k, s]) => [[`m/${k}`, s], [`v/${k}`, s]] as Array<[string, number[]]>)), 'optimizer entry')
+      : null;
   const model = new AwdLstm(meta.model);
-  const params = model.params();
-  unpackInto(path.join(dir, 'weights.bin'), meta.weights, (name, t) => {
-    const v = params.get(name);
-    if (!v || v.shape.join() !== t.shape.join()) throw new ClaraError(`weight ${name} does not fit the model`, 'bad-checkpoint', dir);
-    v.assign(t);
-  });
   let optimizer: Adam | null = null;
-  if (opt && meta.optimizer) {
-    optimizer = opt.makeOptimizer(model);
-    const o = optimizer;
-    o.step = meta.optimizer.step;
-    unpackInto(path.join(dir, 'optimizer.bin'), meta.optimizer.entries, (name, t) => {
-      const [kind, key] = [name.slice(0, 1), name.slice(2)];
-      (kind === 'm' ? o.m : o.v).get(key)?.assign(t);
-    });
+  // tf variables are named globally: a half-loaded model left behind would make every later load fail.
+  try {
+    for (const [name, v] of model.params()) {
+      const s = shapes.get(name);
+      if (!s || s.join() !== v.shape.join()) throw new Error(`paramShapes() disagrees with AwdLstm about ${name}`);
+      assignFrom(v, weights.get(name)!);
+    }
+    if (moments) {
+      optimizer = opt!.makeOptimizer(model);
+      optimizer.step = meta.optimizer!.step;
+      for (const [name, data] of moments) {
+        const [kind, key] = [name.slice(0, 1), name.slice(2)];
+        assignFrom((kind === 'm' ? optimizer.m : optimizer.v).get(key)!, data);
+      }
+    }
+  } catch (err) {
+    optimizer?.dispose();
+    model.dispose();
+    throw err;
   }
   return { model, optimizer, meta };
+}
+
+function assignFrom(v: tf.Variable, data: Float32Array): void {
+  const t = tf.tensor(data.slice(), v.shape);
+  v.assign(t);
+  t.dispose();
+}
+
+const MODEL_LIMITS = { vocabSize: 1_000_000, embSize: 65_536, hiddenSize: 65_536, layers: 64 } as const;
+
+/**
+ * The model sizes a checkpoint declares, checked to be whole numbers in a sane range, so that
+ * neither the shapes computed from them nor the model built from them can blow up.
+ */
+function checkModelConfig(dir: string, meta: CheckpointMeta): ModelConfig {
+  const file = path.join(dir, 'checkpoint.json');
+  const bad = (message: string): never => {
+    throw new ClaraError(message, 'bad-checkpoint', file);
+  };
+  const m = (meta.model ?? {}) as unknown as Record<string, unknown>;
+  for (const [key, max] of Object.entries(MODEL_LIMITS)) {
+    const v = m[key];
+    if (!(Number.isSafeInteger(v) && (v as number) >= 1 && (v as number) <= max)) bad(`model.${key} ${String(v)} is out of range (a whole number from 1 to ${max})`);
+  }
+  for (const key of ['dropoutEmb', 'dropoutInput', 'dropoutHidden', 'dropoutOutput', 'weightDrop']) {
+    const v = m[key];
+    if (!(typeof v === 'number' && v >= 0 && v < 1)) bad(`model.${key} ${String(v)} is not a rate from 0 to 1`);
+  }
+  if (!Array.isArray(meta.vocab) || meta.vocab.length !== meta.model.vocabSize) {
+    bad(`model.vocabSize ${meta.model.vocabSize} does not match the ${Array.isArray(meta.vocab) ? meta.vocab.length : 'missing'} words of its vocabulary`);
+  }
+  return meta.model;
+}
+
+/** The shape of every parameter `AwdLstm` makes for a config (the loader checks the two agree). */
+function paramShapes(c: ModelConfig): Map<string, number[]> {
+  const shapes = new Map<string, number[]>([
+    ['emb', [c.vocabSize, c.embSize]],
+    ['dec_b', [c.vocabSize]],
+  ]);
+  layerSizes(c).forEach(({ input, hidden }, l) => {
+    shapes.set(`l${l}_wx`, [input, 4 * hidden]);
+    shapes.set(`l${l}_wh`, [hidden, 4 * hidden]);
+    shapes.set(`l${l}_b`, [4 * hidden]);
+  });
+  return shapes;
 }
