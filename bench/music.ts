@@ -138,7 +138,7 @@ async function main(): Promise<void> {
     await importPaths(catalog, corpusInputs);
     const importS = (performance.now() - tImport) / 1000;
     catalog.runs.create({ id: 'bench', encoding: meta.encoding, preset: 'bench', config: {}, backend: backend.chosen });
-    catalog.runs.update('bench', { status: 'stopped' });
+    catalog.runs.end('bench', { status: 'stopped', code: 'user-stop', reason: 'registered for the benchmark' });
     catalog.runs.putCheckpoint({ runId: 'bench', kind: 'best', step: cpInfo.step ?? trainer.step ?? 0, epoch: 0, valLoss: cpInfo.valLoss ?? trainer.bestValLoss ?? null, trainLoss: null, path: cpPath });
     const checkpoint = 'bench:best';
 

@@ -8,9 +8,12 @@ import type { ImportFailure, ImportRecord, PieceDetail, PieceSummary } from '../
 import type { CheckpointRow, RunRow } from '../core/catalog/runs';
 import type { SampleRow } from '../core/generate/samples';
 import type { ApiMethod, JobInfo } from './methods';
+import type { RunMetrics } from './events';
 
 export type { CheckpointRow, ImportFailure, ImportRecord, JobInfo, PieceDetail, PieceSummary, RunRow, SampleRow };
 export { API_METHODS, type ApiMethod, type StudioEvent } from './methods';
+export type { EvalMetric, RunMetrics, TrainEvent, TrainEventOf, TrainMetric } from './events';
+export type { RunEndCode, RunRequest, RunStatus } from './runStatus';
 
 const ensemble = z.enum(['piano', 'solo+piano', 'solo', 'chamber']);
 const split = z.enum(['train', 'test']);
@@ -94,7 +97,12 @@ export const schemas = {
         z.object({ kind: z.literal('none') }).strict(),
         z.object({ kind: z.literal('piece'), pieceId: id }).strict(),
         z.object({ kind: z.literal('upload'), batch: z.string().regex(/^[a-z0-9-]{8,64}$/), path: uploadPath }).strict(),
+        z.object({ kind: z.literal('sample'), sampleId: id }).strict(),
       ]),
+      /** A key such as "D minor" or "F# major" (parsed by the engine, which names the field if it cannot). */
+      key: z.string().max(20).optional(),
+      bpm: z.number().min(20).max(400).optional(),
+      includePrompt: z.boolean().optional(),
       seconds: z.number().min(1).max(3600),
       temperature: z.number().min(0).max(10),
       topN: z.number().int().min(1).max(1000),
@@ -145,11 +153,6 @@ export interface RunInfo extends RunRow {
   checkpoints: CheckpointRow[];
   /** The job driving it in this studio session, if any. */
   jobId: string | null;
-}
-
-export interface RunMetrics {
-  train: Array<{ step: number; loss: number; ce: number; accuracy: number; lr: number; tokensPerSec: number; elapsedS: number }>;
-  eval: Array<{ step: number; valLoss: number; valPerplexity: number; valAccuracy: number }>;
 }
 
 export interface ApiOutputs {

@@ -1,3 +1,5 @@
+import type { TrainEvent } from './events';
+
 /**
  * The StudioApi's method names, the one list that the schemas (api.ts), the preload bridge and the
  * engine's handlers are checked against. Free of zod, so the sandboxed preload stays small.
@@ -38,7 +40,8 @@ export type ApiMethod = (typeof API_METHODS)[number];
 /** Events the engine pushes to the renderer (IPC `studio:event`, or the served twin's WebSocket). */
 export type StudioEvent =
   | { type: 'job'; job: JobInfo }
-  | { type: 'train'; runId: string; event: { type: string; [k: string]: unknown } }
+  /** A training job's event, as parsed from the child's output (the schema is in events.ts). */
+  | { type: 'train'; runId: string; event: TrainEvent }
   | { type: 'changed'; what: 'pieces' | 'imports' | 'runs' | 'samples' };
 
 export interface JobInfo {

@@ -19,7 +19,9 @@ export function registerJob(program: Command): void {
       const spec = readJobSpec(file);
       fs.rmSync(file, { force: true });
       const abort = new AbortController();
-      process.once('SIGINT', () => abort.abort());
+      // Ctrl-C in the terminal of `clara serve` reaches this process too; the studio then asks the
+      // run to pause for closing through its row, which a stop on SIGINT would pre-empt.
+      process.on('SIGINT', () => undefined);
       process.once('SIGTERM', () => abort.abort());
       let lastStep = 0;
       const emit = (e: JobEvent): void => {

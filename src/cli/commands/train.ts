@@ -1,15 +1,16 @@
 import type { Command } from 'commander';
 import { parseEncodingName, resolveEncodingOptions } from '../../core/encoding';
-import { ClaraError } from '../../core/errors';
 import { initBackend, parseBackendChoice } from '../../core/model/backend';
 import { loadCheckpoint } from '../../core/model/checkpoint';
 import { exportTfjs } from '../../core/model/exportTfjs';
 import { resolveCheckpoint } from '../../core/train/checkpointRef';
 import { parsePresetName, type Preset } from '../../core/model/presets';
 import { train, type TrainEvent } from '../../core/train/trainer';
+import { resolveUntil } from '../../core/train/until';
+import { prepareDir } from '../../core/userPaths';
 import { dataDirOf, withCatalog } from '../context';
 import { floatArg, intArg } from '../options';
-import { formatDuration, table } from '../output';
+import { clean, formatDuration, table } from '../output';
 
 interface TrainFlags {
   encoding: string;
@@ -78,7 +79,7 @@ function printer(json: boolean): (e: TrainEvent) => void {
       case 'checkpoint':
         break;
       case 'end':
-        process.stderr.write(`\n${e.status === 'failed' ? 'Failed' : e.status === 'stopped' ? 'Stopped' : 'Finished'} at step ${e.step}: ${e.reason}. Best validation loss ${e.bestValLoss?.toFixed(4) ?? '–'}.\n`);
+        process.stderr.write(`\n${{ failed: 'Failed', stopped: 'Stopped', paused: 'Paused', finished: 'Finished' }[e.status]} at step ${e.step}: ${clean(e.reason)}. Best validation loss ${e.bestValLoss?.toFixed(4) ?? '–'}.\n`);
         if (e.status !== 'finished') process.stderr.write(`Resume with: clara train --resume ${e.runId}\n`);
         break;
     }
@@ -92,6 +93,7 @@ export function registerTrain(program: Command): void {
     .argument('<checkpoint>', 'checkpoint id, latest, best, or RUN:latest|best')
     .requiredOption('--out <dir>', 'folder to write into')
     .action(async (ref: string, f: { out: string }, cmd: Command) => {
+      prepareDir(f.out, '--out', { writable: true });
       await initBackend('auto');
       await withCatalog(cmd, async (catalog) => {
         const cp = resolveCheckpoint(catalog, ref);
@@ -139,17 +141,7 @@ export function registerTrain(program: Command): void {
       process.once('SIGINT', stop);
       process.once('SIGTERM', stop);
       const backend = parseBackendChoice(f.backend);
-      let until: string | undefined;
-      if (f.until) {
-        const hm = /^(\d{1,2}):(\d{2})$/.exec(f.until);
-        const d = hm ? new Date() : new Date(f.until);
-        if (hm) {
-          d.setHours(Number(hm[1]), Number(hm[2]), 0, 0);
-          if (d.getTime() <= Date.now()) d.setDate(d.getDate() + 1);
-        }
-        if (Number.isNaN(d.getTime())) throw new ClaraError(`cannot read "${f.until}" as a time`, 'bad-option', '--until');
-        until = d.toISOString();
-      }
+      const until = f.until ? resolveUntil(f.until) : undefined;
       const overrides: Partial<Preset> = {};
       if (f.emb !== undefined) overrides.embSize = f.emb;
       if (f.hidden !== undefined) overrides.hiddenSize = f.hidden;

@@ -1,17 +1,15 @@
 import type { Catalog } from '../catalog/catalog';
-import { scoreSamples, type ScoreResult } from '../critic/score';
+import { scoreSamples } from '../critic/score';
 import { resolveEncodingOptions } from '../encoding/options';
 import { errorMessage } from '../errors';
 import { generateSamples } from '../generate/samples';
 import { initBackend } from '../model/backend';
-import { train, type TrainEvent } from '../train/trainer';
+import { train } from '../train/trainer';
+import type { GenerateJobEvent, JobEvent, ScoreJobEvent } from '../../shared/events';
 import type { ParsedJobSpec } from './spec';
 
-export type GenerateJobEvent =
-  | { type: 'progress'; phase: 'generate' | 'score'; done: number; total: number }
-  | { type: 'end'; ids: number[]; seconds: number; scoreError?: string };
-export type ScoreJobEvent = { type: 'end' } & ScoreResult;
-export type JobEvent = TrainEvent | GenerateJobEvent | ScoreJobEvent;
+// The events of each job kind are one schema with the studio that parses them (shared/events.ts).
+export type { GenerateJobEvent, JobEvent, ScoreJobEvent };
 
 /**
  * Runs a child job from its validated spec, reporting through `emit`. Returns the exit code: 1
@@ -30,35 +28,48 @@ export async function runJob(catalog: Catalog, dataDir: string, spec: ParsedJobS
       return r.status === 'failed' ? 1 : 0;
     }
     case 'generate': {
+      // Each kind reports only its own events, so a field renamed in its schema fails here.
+      const report: (e: GenerateJobEvent) => void = emit;
       await initBackend(spec.backend);
       const t0 = performance.now();
       let last = 0;
       const rows = generateSamples(
         catalog,
         dataDir,
-        { checkpoint: spec.checkpoint, prompt: spec.prompt, count: spec.count, seconds: spec.seconds, sampling: spec.sampling, seed: spec.seed },
+        {
+          checkpoint: spec.checkpoint,
+          prompt: spec.prompt,
+          count: spec.count,
+          seconds: spec.seconds,
+          sampling: spec.sampling,
+          seed: spec.seed,
+          key: spec.key,
+          bpm: spec.bpm,
+          includePrompt: spec.includePrompt,
+        },
         (done, total) => {
           if (Date.now() - last > 200 || done === total) {
             last = Date.now();
-            emit({ type: 'progress', phase: 'generate', done, total });
+            report({ type: 'progress', phase: 'generate', done, total });
           }
         },
       );
       const seconds = (performance.now() - t0) / 1000;
       let scoreError: string | undefined;
       if (spec.score) {
-        emit({ type: 'progress', phase: 'score', done: 0, total: rows.length });
+        report({ type: 'progress', phase: 'score', done: 0, total: rows.length });
         try {
           scoreSamples(catalog, rows.map((r) => r.id));
         } catch (err) {
           scoreError = errorMessage(err);
         }
       }
-      emit({ type: 'end', ids: rows.map((r) => r.id), seconds, scoreError });
+      report({ type: 'end', ids: rows.map((r) => r.id), seconds, scoreError });
       return 0;
     }
     case 'score': {
-      emit({ type: 'end', ...scoreSamples(catalog, spec.ids) });
+      const report: (e: ScoreJobEvent) => void = emit;
+      report({ type: 'end', ...scoreSamples(catalog, spec.ids) });
       return 0;
     }
   }

@@ -10,31 +10,16 @@ import { notesInSeconds, sliceMidi } from '../midi/slice';
 import { deleteSample, getSample, listSamples, updateSample, type SampleQuery, type SampleRow } from '../generate/samples';
 import type { ApiInput, ApiOutputs, Capabilities, CatalogSummary, NoteArrays, RunInfo, RunMetrics } from '../../shared/api';
 import type { ApiMethod, JobInfo } from '../../shared/methods';
+import { resumeRefusal } from '../../shared/runStatus';
 import { CLARA_NOTEWISE_SAMPLING } from '../generate/sampler';
-import type { GenerateJobEvent, ScoreJobEvent } from '../jobs/runJob';
 import type { JobSpec } from '../jobs/spec';
 import { resolveUntil } from '../train/until';
+import { parseKey } from '../generate/key';
 import { JobManager } from './jobs';
 
 type GenerateSpecPrompt = Extract<JobSpec, { kind: 'generate' }>['prompt'];
 
 type Handlers = { [M in ApiMethod]: (input: ApiInput<M>) => ApiOutputs[M] | Promise<ApiOutputs[M]> };
-
-/** The end reason of a run that was training when the studio closed: it resumes when the studio opens. */
-const CLOSED_REASON = 'paused when the studio closed; resumes when it opens';
-
-interface TrainLine {
-  type: string;
-  runId?: string;
-  step?: number;
-  progress?: number;
-  etaS?: number | null;
-  ce?: number;
-  tokensPerSec?: number;
-  status?: string;
-  reason?: string;
-  bestValLoss?: number | null;
-}
 
 /**
  * The engine's side of the studio's API, shared by the Electron main process and the served twin.
@@ -69,7 +54,7 @@ export class StudioService {
     const piece = this.catalog.getPiece(id);
     const { ppq, notes } = this.catalog.pieceNotes(id);
     const solo = piece.tracks.find((t) => t.role === 'solo');
-    return { ...notesInSeconds(notes, ppq, piece.durationBeats * ppq, piece.durationSeconds), soloProgram: solo ? solo.program : null };
+    return { ...notesInSeconds(notes, ppq, piece.durationBeats * ppq, piece.durationSeconds, piece.timing.tempos), soloProgram: solo ? solo.program : null };
   }
 
   private noteArraysOfSample(s: SampleRow): NoteArrays {
@@ -81,7 +66,7 @@ export class StudioService {
     }
     const piece = readMidi(bytes, { pedal: false, path: s.file });
     const solo = piece.tracks.find((t) => t.role === 'solo');
-    return { ...notesInSeconds(piece.notes, piece.ppq, piece.durationTicks, piece.durationSeconds), soloProgram: solo ? solo.program : null };
+    return { ...notesInSeconds(piece.notes, piece.ppq, piece.durationTicks, piece.durationSeconds, piece.tempos), soloProgram: solo ? solo.program : null };
   }
 
   private runInfo(): RunInfo[] {
@@ -90,21 +75,20 @@ export class StudioService {
   }
 
   private trainJob(title: string, spec: JobSpec, runId?: string): JobInfo {
-    return this.jobs.startChild<TrainLine>('train', title, spec, {
+    return this.jobs.startChild('train', title, spec, {
       runId,
       finalEvent: 'end',
       onEvent: (job, e) => {
-        if (e.runId && !job.info.runId) job.info.runId = e.runId;
-        if (e.runId) this.jobs.emit({ type: 'train', runId: e.runId, event: e as { type: string } });
+        this.jobs.emit({ type: 'train', runId: e.runId, event: e });
         if (e.type === 'start') this.jobs.emit({ type: 'changed', what: 'runs' });
-        if (e.type === 'step') this.jobs.update(job, { done: Math.round((e.progress ?? 0) * 1000), total: 1000, detail: `step ${e.step}, loss ${e.ce?.toFixed(3)}, ${Math.round(e.tokensPerSec ?? 0)} tok/s` });
+        if (e.type === 'step') this.jobs.update(job, { done: Math.round(e.progress * 1000), total: 1000, detail: `step ${e.step}, loss ${e.ce.toFixed(3)}, ${Math.round(e.tokensPerSec)} tok/s` });
         if (e.type === 'checkpoint') this.jobs.emit({ type: 'changed', what: 'runs' });
       },
       onEnd: (job, _ok, events) => {
         const end = events.find((e) => e.type === 'end');
-        if (job.pausing && job.info.runId) this.catalog.runs.update(job.info.runId, { status: 'paused', endReason: job.closing ? CLOSED_REASON : 'paused by the user' });
         this.jobs.emit({ type: 'changed', what: 'runs' });
-        if (job.pausing) return { status: 'cancelled', result: `paused at step ${end?.step ?? '?'}` };
+        // The trainer wrote how its run ended; the job only reports it.
+        if (end?.status === 'paused' || (!end && job.request && job.request !== 'stop')) return { status: 'cancelled', result: `paused at step ${end?.step ?? '?'}` };
         return end ? { result: `${end.status} at step ${end.step}: ${end.reason}`, status: end.status === 'failed' ? 'failed' : 'done' } : undefined;
       },
     });
@@ -163,14 +147,17 @@ export class StudioService {
     listRuns: () => this.runInfo(),
     runMetrics: ({ runId }): RunMetrics => {
       this.catalog.runs.get(runId);
-      const train: RunMetrics['train'] = [];
-      const evals: RunMetrics['eval'] = [];
+      const out: RunMetrics = { train: [], eval: [] };
       for (const m of this.catalog.runs.metrics(runId)) {
-        const d = m.data as Record<string, number>;
-        if (m.kind === 'train') train.push({ step: m.step, loss: d.loss!, ce: d.ce ?? d.loss!, accuracy: d.accuracy!, lr: d.lr!, tokensPerSec: d.tokensPerSec!, elapsedS: d.elapsedS! });
-        else evals.push({ step: m.step, valLoss: d.valLoss!, valPerplexity: d.valPerplexity!, valAccuracy: d.valAccuracy! });
+        if (m.kind === 'train') {
+          const { kind: _kind, ...point } = m;
+          out.train.push(point);
+        } else {
+          const { kind: _kind, ...point } = m;
+          out.eval.push(point);
+        }
       }
-      return { train, eval: evals };
+      return out;
     },
     startTraining: (o) =>
       this.trainJob(`Training ${o.preset} ${o.encoding}`, {
@@ -188,24 +175,25 @@ export class StudioService {
       }),
     pauseRun: ({ runId }) => {
       const job = this.trainingJobFor(runId);
-      job.pausing = true;
-      job.cancel();
+      this.jobs.requestRun(job, 'pause');
       return { ...job.info };
     },
     stopRun: ({ runId }) => {
       const job = this.trainingJobFor(runId);
-      job.cancel();
+      this.jobs.requestRun(job, 'stop');
       return { ...job.info };
     },
     resumeRun: ({ runId }) => {
       const run = this.catalog.runs.get(runId);
-      if (this.jobs.runningFor(runId) || (run.status === 'running' && run.pid !== null)) throw new ClaraError('is already training', 'busy', `run ${runId}`);
-      if (run.status === 'finished') throw new ClaraError('has finished; start a new run to train more', 'finished', `run ${runId}`);
+      const refusal = this.jobs.runningFor(runId) ? 'busy' : resumeRefusal(run.status, { newBudget: false });
+      if (refusal === 'busy') throw new ClaraError('is already training', 'busy', `run ${runId}`);
+      if (refusal === 'finished') throw new ClaraError('has finished; start a new run to train more', 'finished', `run ${runId}`);
       return this.trainJob(`Resuming ${runId}`, { kind: 'resume', runId }, runId);
     },
     listSamples: (q): SampleRow[] => listSamples(this.catalog, q as SampleQuery),
     generate: (o) => {
-      let prompt: GenerateSpecPrompt = o.prompt.kind === 'piece' ? { kind: 'piece', pieceId: o.prompt.pieceId } : { kind: 'none' };
+      let prompt: GenerateSpecPrompt =
+        o.prompt.kind === 'piece' ? { kind: 'piece', pieceId: o.prompt.pieceId } : o.prompt.kind === 'sample' ? { kind: 'sample', sampleId: getSample(this.catalog, o.prompt.sampleId).id } : { kind: 'none' };
       if (o.prompt.kind === 'upload') {
         const file = this.uploadFilePath(o.prompt.batch, o.prompt.path);
         if (!fs.existsSync(file)) throw new ClaraError('was not uploaded', 'not-found', o.prompt.path);
@@ -220,8 +208,11 @@ export class StudioService {
         seed: o.seed,
         sampling: { temperature: o.temperature, topN: o.topN, truncProb: CLARA_NOTEWISE_SAMPLING.truncProb },
         score: true,
+        key: o.key ? parseKey(o.key, 'key') : undefined,
+        bpm: o.bpm,
+        includePrompt: o.includePrompt,
       };
-      return this.jobs.startChild<GenerateJobEvent>('generate', `Generating ${o.count} × ${o.seconds} s`, spec, {
+      return this.jobs.startChild('generate', `Generating ${o.count} × ${o.seconds} s`, spec, {
         finalEvent: 'end',
         onEvent: (job, e) => {
           if (e.type === 'progress') this.jobs.update(job, { done: e.done, total: e.total, detail: e.phase === 'score' ? 'scoring' : 'sampling' });
@@ -229,7 +220,7 @@ export class StudioService {
         onEnd: (_job, ok, events) => {
           this.jobs.emit({ type: 'changed', what: 'samples' });
           const end = events.find((e) => e.type === 'end');
-          if (ok && end?.type === 'end') return { result: `${end.ids.length} samples${end.scoreError ? `; not scored: ${end.scoreError}` : ''}` };
+          if (ok && end) return { result: `${end.ids.length} samples${end.scoreError ? `; not scored: ${end.scoreError}` : ''}` };
         },
       });
     },
@@ -255,7 +246,7 @@ export class StudioService {
       return { deleted: id };
     },
     scoreSamples: ({ ids }) =>
-      this.jobs.startChild<ScoreJobEvent>('score', `Scoring ${ids.length || 'all'} samples`, { kind: 'score', ids }, {
+      this.jobs.startChild('score', `Scoring ${ids.length || 'all'} samples`, { kind: 'score', ids }, {
         onEnd: () => this.jobs.emit({ type: 'changed', what: 'samples' }),
       }),
   };
@@ -272,7 +263,7 @@ export class StudioService {
   resumeRunsPausedByClosing(): JobInfo[] {
     return this.catalog.runs
       .list()
-      .filter((r) => r.status === 'paused' && r.endReason === CLOSED_REASON)
+      .filter((r) => r.status === 'paused' && r.endCode === 'studio-closed')
       .map((r) => this.trainJob(`Resuming ${r.id}`, { kind: 'resume', runId: r.id }, r.id));
   }
 

@@ -39,6 +39,12 @@ async function trainTiny(home: string, what: Parameters<typeof train>[2]): Promi
   }
 }
 
+/** A finished run made resumable the way the state machine allows: taken for more steps, then stopped. */
+function stopFinishedRun(c: Catalog, runId: string): void {
+  c.runs.claim(runId, { newBudget: true });
+  c.runs.end(runId, { status: 'stopped', code: 'user-stop', reason: 'stopped by the user' });
+}
+
 const tiny = { encoding: 'notewise' as const, preset: 'tiny' as const, steps: 20, evalEvery: 10, valTokens: 400, backend: 'auto' as const };
 
 beforeAll(async () => {
@@ -75,6 +81,9 @@ describe('resuming runs', () => {
     // Make the catalog look as an older version wrote it: absolute paths, schema version 4.
     const c = Catalog.open(original);
     c.db.prepare(`UPDATE checkpoints SET path = ? || '/' || path WHERE path NOT LIKE '/%'`).run(original);
+    // Undo the later steps' columns too, so the migrations run on what version 4 had.
+    for (const [table, column] of [['imports', 'pid'], ['imports', 'heartbeat_at'], ['pieces', 'timing'], ['samples', 'parent_id']])
+      c.db.exec(`ALTER TABLE ${table} DROP COLUMN ${column}`);
     c.db.pragma('user_version = 4');
     c.close();
     const copy = path.join(root, 'legacy-copy');
@@ -99,7 +108,7 @@ describe('resuming runs', () => {
     const c = Catalog.open(home);
     const latest = c.runs.checkpoints(runId).find((x) => x.kind === 'latest')!;
     const best = c.runs.checkpoints(runId).find((x) => x.kind === 'best')!;
-    c.runs.update(runId, { status: 'stopped' });
+    stopFinishedRun(c, runId);
     c.close();
     fs.rmSync(latest.path, { recursive: true });
     const r = await trainTiny(home, { resume: runId, steps: 5, backend: 'auto' });
@@ -115,7 +124,7 @@ describe('resuming runs', () => {
     const c = Catalog.open(home);
     const cps = c.runs.checkpoints(runId);
     const best = cps.find((x) => x.kind === 'best')!;
-    c.runs.update(runId, { status: 'stopped' });
+    stopFinishedRun(c, runId);
     const metricsBefore = c.runs.metrics(runId).length;
     c.close();
     for (const cp of cps) fs.rmSync(cp.path, { recursive: true });
@@ -147,12 +156,12 @@ describe('the run row', () => {
     const home = path.join(root, 'claim');
     const c = Catalog.open(home);
     c.runs.create({ id: 'r1', encoding: 'notewise', preset: 'tiny', config: {}, backend: 'auto' });
-    c.runs.update('r1', { status: 'stopped', pid: null });
+    c.runs.end('r1', { status: 'stopped', code: 'user-stop', reason: 'stopped by the user' });
     // Two processes' catalogs: the second sees the first's claim.
     const other = Catalog.open(home);
     expect(c.runs.claim('r1').status).toBe('running');
     expect(() => other.runs.claim('r1')).toThrow(/run r1 is already running/);
-    c.runs.update('r1', { status: 'finished' });
+    c.runs.end('r1', { status: 'finished', code: 'budget', reason: 'reached 20 steps' });
     expect(() => other.runs.claim('r1')).toThrow(/already finished/);
     other.close();
     c.close();

@@ -3,11 +3,11 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Catalog } from '../catalog/catalog';
 import type { Ensemble } from '../midi/types';
-import { resolveEncodingOptions, type EncodingName, type EncodingOptions } from '../encoding/options';
+import { resolveEncodingOptions, withSavedDefaults, type EncodingName, type EncodingOptions } from '../encoding/options';
 import { ClaraError, errorMessage } from '../errors';
 import { Adam } from '../model/adam';
 import { AwdLstm } from '../model/awdLstm';
-import { describeBackend, initBackend, type BackendChoice, type BackendReport } from '../model/backend';
+import { describeBackend, initBackend, type BackendChoice } from '../model/backend';
 import { loadCheckpoint, removeStaleTemp, saveCheckpoint } from '../model/checkpoint';
 import { disposeStates, type LstmState } from '../model/lstm';
 import { PRESETS, type ModelConfig, type OptimConfig, type Preset, type PresetName } from '../model/presets';
@@ -17,6 +17,10 @@ import { CorpusTokens, type Item } from './corpusTokens';
 import { shuffled } from './rng';
 import { learningRate } from './schedule';
 import { Vocab } from './vocab';
+import type { TrainEvent, TrainEventOf } from '../../shared/events';
+import { evalMetricOf, trainMetricOf } from '../../shared/metrics';
+import { REQUEST_ENDS, type TrainerEnd } from '../../shared/runStatus';
+import { learnNoteLimits, type NoteLimits } from '../generate/noteLimits';
 
 export interface TrainOptions {
   encoding: EncodingName;
@@ -57,6 +61,10 @@ export interface RunConfig {
   valTokens: number;
   patience: number;
   vocab: string[];
+  /** Note lengths of the training pieces, saved with every checkpoint for the generator. */
+  noteLimits?: NoteLimits;
+  /** Median tempo of the training pieces, saved with every checkpoint for the generator. */
+  typicalBpm?: number;
 }
 
 interface TrainerState {
@@ -69,41 +77,8 @@ interface TrainerState {
   lastTrainLoss: number | null;
 }
 
-export type TrainEvent =
-  | {
-      type: 'start';
-      runId: string;
-      resumed: boolean;
-      fromStep: number;
-      backend: BackendReport;
-      backendText: string;
-      config: Omit<RunConfig, 'vocab'> & { vocabSize: number };
-      parameters: number;
-      trainItems: number;
-      trainPieces: number;
-      tokensPerEpoch: number;
-      valTokens: number;
-      /** What the user should know about how it started: a fallback checkpoint, a new budget. */
-      notes: string[];
-    }
-  | {
-      type: 'step';
-      runId: string;
-      step: number;
-      epoch: number;
-      loss: number;
-      ce: number;
-      accuracy: number;
-      lr: number;
-      gradNorm: number;
-      tokensPerSec: number;
-      elapsedS: number;
-      etaS: number | null;
-      progress: number;
-    }
-  | { type: 'eval'; runId: string; step: number; epoch: number; valLoss: number; valPerplexity: number; valAccuracy: number; best: boolean }
-  | { type: 'checkpoint'; runId: string; step: number; kind: 'best' | 'latest'; path: string; valLoss: number | null }
-  | { type: 'end'; runId: string; status: 'finished' | 'stopped' | 'failed'; reason: string; step: number; bestValLoss: number | null };
+/** The trainer's events: one schema shared with the studio and the renderer (shared/events.ts). */
+export type { TrainEvent };
 
 export interface TrainHooks {
   onEvent?: (e: TrainEvent) => void;
@@ -174,8 +149,24 @@ function resolveConfig(catalog: Catalog, o: TrainOptions, corpus: (enc: Encoding
       valTokens: o.valTokens ?? 20_000,
       patience: o.patience ?? 8,
       vocab: [...vocab.words],
+      typicalBpm: typicalBpm(catalog, items),
+      noteLimits: learnNoteLimits(
+        items.filter((it) => it.shift === 0).map((it) => tokens.steps(it.pieceId)),
+        encodingOptions,
+      ),
     },
   };
+}
+
+/** The median of the training pieces' average tempi (beats over seconds), rounded. */
+function typicalBpm(catalog: Catalog, items: Item[]): number {
+  const ids = new Set(items.map((it) => it.pieceId));
+  const bpms = catalog
+    .listPieces({ split: 'train' })
+    .filter((p) => ids.has(p.id) && p.durationSeconds > 0)
+    .map((p) => (60 * p.durationBeats) / p.durationSeconds)
+    .sort((a, b) => a - b);
+  return bpms.length ? Math.round(bpms[bpms.length >> 1]!) : 120;
 }
 
 /** The run's data: its training pieces in every valid key, or its test pieces in their own key. */
@@ -265,11 +256,11 @@ function resumeRun(catalog: Catalog, what: ResumeOptions): { config: RunConfig; 
   const newBudget = what.steps !== undefined || what.hours !== undefined || what.until !== undefined;
   if (before.status === 'finished' && !newBudget)
     throw new ClaraError(`run ${before.id} already finished (${before.endReason ?? 'budget reached'}); give --steps, --hours or --until to train it further`, 'finished', 'run');
-  if (before.status === 'finished') runs.update(before.id, { status: 'stopped' });
-  const run = runs.claim(what.resume);
+  const run = runs.claim(what.resume, { newBudget });
   try {
     const notes: string[] = [];
-    const stored = run.config as RunConfig;
+    const saved = run.config as RunConfig;
+    const stored: RunConfig = { ...saved, encodingOptions: withSavedDefaults(saved.encodingOptions) };
     const makeOpt = (m: AwdLstm): Adam => new Adam(m.params(), stored.optim.beta1, stored.optim.beta2, stored.optim.weightDecay);
     const cps = runs.checkpoints(run.id);
     const latest = cps.find((c) => c.kind === 'latest');
@@ -311,7 +302,7 @@ function resumeRun(catalog: Catalog, what: ResumeOptions): { config: RunConfig; 
     return { config, model, optimizer, state, notes };
   } catch (err) {
     // Give the run back as it was, so a failed resume leaves nothing claimed.
-    runs.update(run.id, { status: before.status === 'running' ? 'interrupted' : before.status, endReason: before.endReason, pid: null });
+    runs.release(run.id, before);
     throw err;
   }
 }
@@ -345,7 +336,7 @@ function describeBudget(b: RunConfig['budget'], st: TrainerState): string {
  * atomically and recorded in the catalog), and stops at its budget, on early stopping, or when
  * the signal aborts (saving first).
  */
-export async function train(catalog: Catalog, dataDir: string, what: TrainOptions | ResumeOptions, hooks: TrainHooks = {}): Promise<{ runId: string; status: string }> {
+export async function train(catalog: Catalog, dataDir: string, what: TrainOptions | ResumeOptions, hooks: TrainHooks = {}): Promise<{ runId: string; status: TrainerEnd['status'] }> {
   const emit = hooks.onEvent ?? (() => undefined);
   const backend = await initBackend(what.backend ?? 'auto');
   const runs = catalog.runs;
@@ -359,7 +350,7 @@ export async function train(catalog: Catalog, dataDir: string, what: TrainOption
   // One token source per encoding and options, so its cache of quantised pieces serves setup and training.
   const sources = new Map<string, CorpusTokens>();
   const corpusFor = (o: EncodingOptions, enc: EncodingName): CorpusTokens => {
-    const key = JSON.stringify([enc, o.sampleFreq, o.rangeLow, o.rangeSize, o.soloLow]);
+    const key = JSON.stringify([enc, o.sampleFreq, o.rangeLow, o.rangeSize, o.soloLow, o.velocityBins]);
     let t = sources.get(key);
     if (!t) sources.set(key, (t = new CorpusTokens(catalog, enc, o, 512)));
     return t;
@@ -431,6 +422,8 @@ export async function train(catalog: Catalog, dataDir: string, what: TrainOption
       encoding: config.encoding,
       encodingOptions: config.encodingOptions,
       vocab: config.vocab,
+      noteLimits: config.noteLimits,
+      typicalBpm: config.typicalBpm,
       trainer: { ...st, cursors: batches?.position() ?? null },
     });
     const { accepted, replaced } = runs.putCheckpoint({ runId, kind, step: st.step, epoch: st.epoch, valLoss, trainLoss: st.lastTrainLoss, path: dir });
@@ -449,7 +442,7 @@ export async function train(catalog: Catalog, dataDir: string, what: TrainOption
     new BpttBatches(shuffled(trainItems, config.seed * 7919 + st.epoch), B, T, (it) => tokens.ids(it, vocab), vocab.eos, cursors ?? undefined, lengthOf);
   batches = newEpochBatches(st.cursors);
   let state = model.zeroState(B);
-  let status: 'finished' | 'stopped' | 'failed' = 'finished';
+  let end: TrainerEnd = { status: 'finished', code: 'budget' };
   let diverged = false;
   let reason = '';
   let windowTokens = 0;
@@ -460,8 +453,14 @@ export async function train(catalog: Catalog, dataDir: string, what: TrainOption
   try {
     for (;;) {
       if (hooks.signal?.aborted) {
-        status = 'stopped';
-        reason = 'stopped by the user';
+        ({ reason, ...end } = REQUEST_ENDS.stop);
+        break;
+      }
+      // What the studio asks (pause, stop, close) reaches this process through its run row, the
+      // one channel that works for every launcher (an Electron utility process has no stdin).
+      const request = runs.requested(runId);
+      if (request) {
+        ({ reason, ...end } = REQUEST_ENDS[request]);
         break;
       }
       if (budget.steps !== null && st.step >= budget.steps) {
@@ -502,8 +501,8 @@ export async function train(catalog: Catalog, dataDir: string, what: TrainOption
       const stepsPerSec = tokensPerSec / (w.T * w.B);
       const etaS =
         budget.steps !== null ? (budget.steps - st.step) / stepsPerSec : budget.seconds !== null ? Math.max(0, budget.seconds - st.elapsedS) : null;
-      const stepEvent = {
-        type: 'step' as const,
+      const stepEvent: TrainEventOf<'step'> = {
+        type: 'step',
         runId,
         step: st.step,
         epoch: st.epoch,
@@ -518,7 +517,7 @@ export async function train(catalog: Catalog, dataDir: string, what: TrainOption
         progress: Math.min(1, progressOf()),
       };
       emit(stepEvent);
-      if (st.step % 10 === 0) runs.addMetric(runId, st.step, 'train', { loss: r.ce, accuracy: r.accuracy, lr, tokensPerSec, elapsedS: st.elapsedS });
+      if (st.step % 10 === 0) runs.addTrainMetric(runId, trainMetricOf(stepEvent));
       if (now - windowStart > 30_000) {
         windowTokens = 0;
         windowStart = now;
@@ -531,11 +530,13 @@ export async function train(catalog: Catalog, dataDir: string, what: TrainOption
           st.bestValLoss = ev.loss;
           st.evalsSinceBest = 0;
         } else st.evalsSinceBest++;
-        emit({ type: 'eval', runId, step: st.step, epoch: st.epoch, valLoss: ev.loss, valPerplexity: Math.exp(ev.loss), valAccuracy: ev.accuracy, best });
-        runs.addMetric(runId, st.step, 'eval', { valLoss: ev.loss, valPerplexity: Math.exp(ev.loss), valAccuracy: ev.accuracy });
+        const evalEvent: TrainEventOf<'eval'> = { type: 'eval', runId, step: st.step, epoch: st.epoch, valLoss: ev.loss, valPerplexity: Math.exp(ev.loss), valAccuracy: ev.accuracy, best };
+        emit(evalEvent);
+        runs.addEvalMetric(runId, evalMetricOf(evalEvent));
         if (best) writeCheckpoint('best', ev.loss);
         writeCheckpoint('latest', ev.loss);
         if (config.patience > 0 && st.evalsSinceBest >= config.patience) {
+          end = { status: 'finished', code: 'early-stop' };
           reason = `early stopping: validation loss has not improved for ${config.patience} validations`;
           break;
         }
@@ -545,24 +546,16 @@ export async function train(catalog: Catalog, dataDir: string, what: TrainOption
       // Let signals and the event loop in between steps.
       await new Promise<void>((resolve) => setImmediate(resolve));
     }
-    if (status === 'stopped' && !diverged) writeCheckpoint('latest', null);
+    if ((end.status === 'stopped' || end.status === 'paused') && !diverged) writeCheckpoint('latest', null);
   } catch (err) {
-    status = 'failed';
+    end = { status: 'failed', code: 'error' };
     reason = errorMessage(err);
   } finally {
     disposeStates(state);
   }
-  runs.update(runId, {
-    status: status === 'stopped' ? 'stopped' : status,
-    endReason: reason,
-    step: st.step,
-    epoch: st.epoch,
-    elapsedS: st.elapsedS,
-    bestValLoss: st.bestValLoss,
-    pid: null,
-  });
-  emit({ type: 'end', runId, status, reason, step: st.step, bestValLoss: st.bestValLoss });
+  runs.end(runId, { ...end, reason }, { step: st.step, epoch: st.epoch, elapsedS: st.elapsedS, bestValLoss: st.bestValLoss });
+  emit({ type: 'end', runId, ...end, reason, step: st.step, bestValLoss: st.bestValLoss });
   model.dispose();
   opt.dispose();
-  return { runId, status };
+  return { runId, status: end.status };
 }
