@@ -5,7 +5,7 @@ import { trainComposer, trainCritic, type ClassifierProgress, type TrainedClassi
 import { initBackend, parseBackendChoice } from '../../core/model/backend';
 import { dataDirOf, withCatalog } from '../context';
 import { floatArg, intArg } from '../options';
-import { printJson, ProgressBar, table } from '../output';
+import { clean, printJson, ProgressBar, table } from '../output';
 
 interface TrainFlags {
   checkpoint: string;
@@ -28,7 +28,7 @@ function report(r: TrainedClassifier): void {
   console.log(`${r.kind} ${r.id} saved in ${r.dir} (${m.seconds.toFixed(1)} s)`);
   console.log(`train windows ${m.trainWindows}, accuracy ${pct(m.trainAccuracy)}`);
   console.log(`held-out windows ${m.heldOutWindows}, accuracy ${pct(m.heldOutAccuracy)} (majority class: ${pct(m.chance)})`);
-  if (m.merged.length) console.log(`merged into "other" (too few pieces): ${m.merged.join(', ')}`);
+  if (m.merged.length) console.log(clean(`merged into "other" (too few pieces): ${m.merged.join(', ')}`));
   const short = r.classes.map((c) => c.split(/\s+/).pop()!.slice(0, 10));
   console.log('\nheld-out confusion (rows: true class, columns: predicted)');
   console.log(table(m.confusion.map((row, i) => [short[i]!, ...row.map(String)]), ['', ...short]));

@@ -6,6 +6,7 @@ import { ClaraError } from '../../core/errors';
 import { readUserFile } from '../../core/files';
 import { readMidi } from '../../core/midi/read';
 import { writeMidi } from '../../core/midi/write';
+import { prepareFile } from '../../core/userPaths';
 import { intArg } from '../options';
 
 interface RangeFlags {
@@ -14,6 +15,7 @@ interface RangeFlags {
   rangeLow: number;
   rangeSize: number;
   soloLow: number;
+  velocityBins: number;
 }
 
 function addRangeOptions(cmd: Command): Command {
@@ -22,11 +24,12 @@ function addRangeOptions(cmd: Command): Command {
     .option('--sample-freq <n>', 'time steps per quarter note', intArg('--sample-freq', 1, 96), 12)
     .option('--range-low <midi>', 'lowest MIDI pitch of the note range', intArg('--range-low', 0, 116), 33)
     .option('--range-size <n>', 'keys in the note range', intArg('--range-size', 12, 128), 62)
-    .option('--solo-low <key>', 'lowest key index for the solo (v) voice', intArg('--solo-low', 0, 116), 22);
+    .option('--solo-low <key>', 'lowest key index for the solo (v) voice', intArg('--solo-low', 0, 116), 22)
+    .option('--velocity-bins <n>', 'notewise dynamics: velocity bins written as dN words (0: none, as in Clara)', intArg('--velocity-bins', 0, 32), 16);
 }
 
 function optionsOf(f: RangeFlags): EncodingOptions {
-  return resolveEncodingOptions({ sampleFreq: f.sampleFreq, rangeLow: f.rangeLow, rangeSize: f.rangeSize, soloLow: f.soloLow });
+  return resolveEncodingOptions({ sampleFreq: f.sampleFreq, rangeLow: f.rangeLow, rangeSize: f.rangeSize, soloLow: f.soloLow, velocityBins: f.velocityBins });
 }
 
 export function registerEncode(program: Command): void {
@@ -57,8 +60,7 @@ export function registerEncode(program: Command): void {
       if (words.length === 0) throw new ClaraError('holds no words', 'bad-input', input === '-' ? 'stdin' : input);
       const { notes, skipped } = decodeWords(words, encoding, o);
       if (notes.length === 0) throw new ClaraError(`no notes decoded from ${words.length} words; is the encoding "${encoding}" right?`, 'bad-input', input);
-      fs.mkdirSync(path.dirname(path.resolve(f.out)), { recursive: true });
-      fs.writeFileSync(f.out, writeMidi(notes, o, { tempo: f.tempo, soloProgram: f.soloProgram }));
+      fs.writeFileSync(prepareFile(f.out, '--out'), writeMidi(notes, o, { tempo: f.tempo, soloProgram: f.soloProgram }));
       process.stderr.write(`wrote ${notes.length} notes to ${f.out}${skipped ? ` (${skipped} words skipped)` : ''}\n`);
     });
 }

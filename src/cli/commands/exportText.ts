@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { exportText } from '../../core/corpus/exportText';
 import { parseEncodingName, resolveEncodingOptions } from '../../core/encoding';
+import { prepareDir } from '../../core/userPaths';
 import { withCatalog } from '../context';
 import { intArg } from '../options';
 import { printJson, ProgressBar } from '../output';
@@ -18,6 +19,7 @@ export function registerExportText(program: Command): void {
     .option('--json', 'print the report as JSON')
     .action(async (f: { encoding: string; out: string; sampleFreq: number; rangeLow: number; rangeSize: number; transpositions: boolean; json?: boolean }, cmd: Command) => {
       const encoding = parseEncodingName(f.encoding);
+      prepareDir(f.out, '--out', { writable: true });
       const options = resolveEncodingOptions({ sampleFreq: f.sampleFreq, rangeLow: f.rangeLow, rangeSize: f.rangeSize });
       const bar = f.json ? null : new ProgressBar('export');
       const report = await withCatalog(cmd, (catalog) =>

@@ -1,12 +1,15 @@
 import type { Command } from 'commander';
 import { ClaraError, errorMessage } from '../../core/errors';
+import { parseKey } from '../../core/generate/key';
 import { scoreSamples } from '../../core/critic/score';
 import { generateSamples, listSamples, setStarred, type PromptSpec, type SampleSort } from '../../core/generate/samples';
+import { MAX_SAMPLE_SECONDS, MAX_SAMPLE_WORDS } from '../../core/generate/generate';
 import type { SamplingOptions } from '../../core/generate/sampler';
+import { prepareDir } from '../../core/userPaths';
 import { initBackend, parseBackendChoice } from '../../core/model/backend';
 import { dataDirOf, withCatalog } from '../context';
 import { floatArg, intArg } from '../options';
-import { formatDuration, printJson, ProgressBar, table } from '../output';
+import { clean, formatDuration, printJson, ProgressBar, table } from '../output';
 
 interface GenerateFlags {
   checkpoint: string;
@@ -23,17 +26,29 @@ interface GenerateFlags {
   out?: string;
   backend: string;
   json?: boolean;
-  events?: boolean;
   score?: boolean;
+  continue?: string;
+  includePrompt?: boolean;
+  key?: string;
+  bpm?: number;
 }
 
-/** "60s", "2m", "1m30s" → seconds; "2000" → words. */
-export function parseLength(s: string): { seconds?: number; tokens?: number } {
-  if (/^\d+$/.test(s)) return { tokens: Number(s) };
+/**
+ * "60s", "2m", "1m30s" → seconds; "2000" → words. Nothing is refused for being long: a length past
+ * the cap (an hour, or 100,000 words) is cut to it, and `capped` says so.
+ */
+export function parseLength(s: string): { seconds?: number; tokens?: number; capped?: string } {
+  if (/^\d+$/.test(s)) {
+    const tokens = Number(s);
+    if (tokens < 1) throw new ClaraError('must be at least 1 word, or a time such as 60s', 'bad-option', '--length');
+    if (tokens > MAX_SAMPLE_WORDS) return { tokens: MAX_SAMPLE_WORDS, capped: `--length: ${s} words is past the cap; generating ${MAX_SAMPLE_WORDS} words` };
+    return { tokens };
+  }
   const m = /^(?:(\d+(?:\.\d+)?)m)?(?:(\d+(?:\.\d+)?)s)?$/.exec(s);
   if (!m || (!m[1] && !m[2])) throw new ClaraError(`"${s}" is neither a number of words (2000) nor a time (60s, 2m, 1m30s)`, 'bad-option', '--length');
   const seconds = Number(m[1] ?? 0) * 60 + Number(m[2] ?? 0);
-  if (seconds <= 0 || seconds > 3600) throw new ClaraError('must be from 1 second to an hour', 'bad-option', '--length');
+  if (!(seconds > 0)) throw new ClaraError('must be longer than 0 seconds', 'bad-option', '--length');
+  if (seconds > MAX_SAMPLE_SECONDS) return { seconds: MAX_SAMPLE_SECONDS, capped: `--length: ${s} is past the cap; generating ${MAX_SAMPLE_SECONDS / 60} minutes` };
   return { seconds };
 }
 
@@ -43,9 +58,13 @@ export function registerGenerate(program: Command): void {
     .description('sample new pieces from a checkpoint; each is written as MIDI and recorded in the catalog')
     .option('--checkpoint <ref>', 'checkpoint id, latest, best, or RUN:latest|best', 'best')
     .option('--prompt <file|piece>', 'continue a MIDI file, or the opening of a catalog piece (its id)')
+    .option('--continue <sample>', 'continue a sample (its id): the new sample records which one it continues')
+    .option('--include-prompt', 'write the prompt into the new file before the continuation, so it plays in context')
+    .option('--key <key>', 'generate in this key, e.g. "D minor" or "F# major" (a prompt is moved into it)')
+    .option('--bpm <n>', "tempo to write (default: the prompt's, else the training pieces' typical tempo)", floatArg('--bpm', 20, 400))
     .option('--prompt-words <n>', 'words of the prompt to use', intArg('--prompt-words', 1, 100_000), 200)
     .option('-n, --n <count>', 'samples, generated together', intArg('-n', 1, 256), 4)
-    .option('--length <len>', 'words (2000) or music time (60s, 2m)', '60s')
+    .option('--length <len>', `words (2000) or music time (60s, 2m); at most ${MAX_SAMPLE_SECONDS / 60} minutes or ${MAX_SAMPLE_WORDS} words (longer is cut to that)`, '60s')
     .option('--temperature <t>', 'softmax temperature (0: greedy)', floatArg('--temperature', 0, 10), 1)
     .option('--top-n <n>', "Clara's truncated sampling: draw among the top n", intArg('--top-n', 1, 100_000))
     .option('--trunc-prob <p>', 'probability of drawing among the top n (else the top word)', floatArg('--trunc-prob', 0, 1), 0.8)
@@ -55,46 +74,61 @@ export function registerGenerate(program: Command): void {
     .option('--out <dir>', 'folder for the MIDI files (default: samples/ in the data folder)')
     .option('--backend <name>', 'auto, node-gpu, node, wasm or cpu', 'auto')
     .option('--json', 'print the samples as JSON')
-    .option('--events', 'print progress and the result as JSON lines (for the studio)')
     .option('--score', 'score the new samples with the critic and composer classifier')
     .action(async (f: GenerateFlags, cmd: Command) => {
-      const line = (e: unknown): void => void process.stdout.write(`${JSON.stringify(e)}\n`);
+      // Everything the user typed is checked before the model loads and the music is made.
+      const { capped, ...length } = parseLength(f.length);
+      if (capped) process.stderr.write(`clara: ${capped}\n`);
+      if (f.out !== undefined) prepareDir(f.out, '--out', { writable: true });
       await initBackend(parseBackendChoice(f.backend));
       const sampling: SamplingOptions =
         f.topK !== undefined || f.topP !== undefined
           ? { temperature: f.temperature, topK: f.topK, topP: f.topP }
           : { temperature: f.temperature, topN: f.topN ?? 3, truncProb: f.truncProb };
-      const prompt: PromptSpec = !f.prompt ? { kind: 'none' } : /^\d+$/.test(f.prompt) ? { kind: 'piece', pieceId: Number(f.prompt) } : { kind: 'file', path: f.prompt };
-      const bar = f.json || f.events ? null : new ProgressBar('generate');
-      let lastLine = 0;
+      if (f.prompt && f.continue) throw new ClaraError('give --prompt or --continue, not both', 'bad-option', '--continue');
+      if (f.continue !== undefined && !/^\d+$/.test(f.continue)) throw new ClaraError(`"${f.continue}" is not a sample id`, 'bad-option', '--continue');
+      const prompt: PromptSpec = f.continue
+        ? { kind: 'sample', sampleId: Number(f.continue) }
+        : !f.prompt
+          ? { kind: 'none' }
+          : /^\d+$/.test(f.prompt)
+            ? { kind: 'piece', pieceId: Number(f.prompt) }
+            : { kind: 'file', path: f.prompt };
+      const key = f.key !== undefined ? parseKey(f.key) : undefined;
+      const bar = f.json ? null : new ProgressBar('generate');
       const t0 = performance.now();
       const rows = await withCatalog(cmd, (catalog) =>
         generateSamples(
           catalog,
           dataDirOf(cmd),
-          { checkpoint: f.checkpoint, prompt, promptWords: f.promptWords, outDir: f.out, count: f.n, ...parseLength(f.length), sampling, seed: f.seed },
-          (d, t) => {
-            bar?.update(d, t);
-            if (f.events && (Date.now() - lastLine > 200 || d === t)) {
-              lastLine = Date.now();
-              line({ type: 'progress', phase: 'generate', done: d, total: t });
-            }
+          {
+            checkpoint: f.checkpoint,
+            prompt,
+            promptWords: f.promptWords,
+            outDir: f.out,
+            count: f.n,
+            ...length,
+            sampling,
+            seed: f.seed,
+            key,
+            bpm: f.bpm,
+            includePrompt: f.includePrompt,
           },
+          (d, t) => bar?.update(d, t),
         ),
       );
       bar?.done();
       const seconds = (performance.now() - t0) / 1000;
       let scoreError: string | undefined;
       if (f.score) {
-        if (f.events) line({ type: 'progress', phase: 'score', done: 0, total: rows.length });
         try {
           await withCatalog(cmd, (catalog) => scoreSamples(catalog, rows.map((r) => r.id)));
         } catch (err) {
           scoreError = errorMessage(err);
         }
       }
-      if (f.events) return line({ type: 'end', ids: rows.map((r) => r.id), seconds, scoreError });
-      if (f.json) return printJson({ samples: rows, seconds });
+      if (f.json) return printJson({ samples: rows, seconds, scoreError });
+      if (scoreError) process.stderr.write(`clara: not scored: ${clean(scoreError)}\n`);
       console.log(table(rows.map((r) => [String(r.id), r.title, formatDuration(r.durationS), String(r.noteCount), r.file]), ['id', 'title', 'time', 'notes', 'file']));
       console.log(`\n${rows.length} samples in ${seconds.toFixed(1)} s.`);
     });

@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 import { importPaths, type ImportReport } from '../../core/import/importer';
 import { withCatalog } from '../context';
 import { floatArg } from '../options';
-import { printJson, ProgressBar } from '../output';
+import { clean, printJson, ProgressBar } from '../output';
 
 interface ImportFlags {
   composer?: string;
@@ -67,5 +67,5 @@ function printReport(r: ImportReport): void {
   if (r.duplicate) parts.push(`${r.duplicate} duplicates of catalogued files`);
   parts.push(`${r.failed.length} failed`);
   console.log(`${r.cancelled ? 'Cancelled after' : 'Done:'} ${parts.join(', ')} (${(r.elapsedMs / 1000).toFixed(1)} s, import #${r.importId}).`);
-  for (const f of r.failed) console.log(`  failed: ${f.path}: ${f.error}`);
+  for (const f of r.failed) console.log(`  failed: ${clean(f.path)}: ${clean(f.error)}`);
 }

@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { ClaraError } from '../../core/errors';
 import { withCatalog } from '../context';
 import { intArg } from '../options';
-import { formatDuration, printJson, table } from '../output';
+import { clean, formatDuration, printJson, table } from '../output';
 
 export function registerPieces(program: Command): void {
   program
@@ -37,12 +37,12 @@ export function registerPieces(program: Command): void {
       await withCatalog(cmd, (catalog) => {
         const p = catalog.getPiece(id);
         if (f.json) return printJson(p);
-        console.log(`${p.title}\n  composer  ${p.composer} (from ${p.composerSource})\n  ensemble  ${p.ensemble}\n  split     ${p.split}`);
+        console.log(`${clean(p.title)}\n  composer  ${clean(p.composer)} (from ${p.composerSource})\n  ensemble  ${p.ensemble}\n  split     ${p.split}`);
         console.log(`  duration  ${formatDuration(p.durationSeconds)} (${p.durationBeats.toFixed(1)} beats), ${p.noteCount} notes, PPQ ${p.ppq}`);
-        console.log(`  file      ${p.path}`);
-        for (const w of p.warnings) console.log(`  note      ${w}`);
+        console.log(`  file      ${clean(p.path)}`);
+        for (const w of p.warnings) console.log(`  note      ${clean(w)}`);
         console.log('  tracks:');
-        for (const t of p.tracks) console.log(`    ${t.index + 1}. ${t.name || '(unnamed)'}: ${t.instrument} (program ${t.program}), ${t.role}, ${t.noteCount} notes${t.roleReason ? ` [${t.roleReason}]` : ''}`);
+        for (const t of p.tracks) console.log(clean(`    ${t.index + 1}. ${t.name || '(unnamed)'}: ${t.instrument} (program ${t.program}), ${t.role}, ${t.noteCount} notes${t.roleReason ? ` [${t.roleReason}]` : ''}`));
         console.log('  encodings:');
         for (const e of p.encodings) {
           console.log(`    ${e.encoding} sf ${e.sampleFreq}, range ${e.rangeLow}+${e.rangeSize}: ${e.tokenCount} words; shifts ${e.validShifts.map((s) => (s > 0 ? `+${s}` : String(s))).join(' ')}`);
@@ -58,10 +58,11 @@ export function registerPieces(program: Command): void {
     .action(async (id: number | undefined, f: { json?: boolean }, cmd: Command) => {
       await withCatalog(cmd, (catalog) => {
         if (id !== undefined) {
+          if (!catalog.listImports(Number.MAX_SAFE_INTEGER).some((i) => i.id === id)) throw new ClaraError(`no import #${id} (see \`clara imports\`)`, 'not-found', 'import');
           const failures = catalog.importFailures(id);
           if (f.json) return printJson(failures);
           if (failures.length === 0) console.log(`Import #${id} had no failures.`);
-          for (const x of failures) console.log(`${x.path}: ${x.error}`);
+          for (const x of failures) console.log(clean(`${x.path}: ${x.error}`));
           return;
         }
         const imports = catalog.listImports();

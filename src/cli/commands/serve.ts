@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { Option, type Command } from 'commander';
 import { Catalog } from '../../core/catalog/catalog';
 import { ClaraError } from '../../core/errors';
-import { StudioService } from '../../core/studio/service';
+import { StudioService } from '../../studio/service';
 import { serveStudio, type Served } from '../../server/serve';
 import { dataDirOf } from '../context';
 import { buildStudio } from '../desktop';
