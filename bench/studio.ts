@@ -11,7 +11,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { Catalog } from '../src/core/catalog/catalog';
 import { importPaths } from '../src/core/import/importer';
-import { writeMidi } from '../src/core/midi/write';
+import { writeMidi } from '../src/core/encoding/toMidi';
 import { resolveEncodingOptions, type StepNote } from '../src/core/encoding';
 import { sharedCorpora } from '../src/testing/corpora';
 import { openStudio, type Studio } from '../e2e/harness';
@@ -72,9 +72,11 @@ try {
   const c2 = Catalog.open(home);
   const have = c2.countPieces().total;
   const copies = 10_000 - have;
-  c2.db.transaction(() => {
+  // No method copies pieces: the benchmark writes its rows directly.
+  const db = Catalog.internalDb(c2);
+  db.transaction(() => {
     for (let k = 0; k < Math.ceil(copies / have); k++) {
-      c2.db.prepare(
+      db.prepare(
         `INSERT INTO pieces (hash, path, file_name, composer, composer_source, title, ensemble, split, ppq, note_count, duration_beats, duration_seconds, pedal, warnings, imported_at, updated_at)
          SELECT hash || '-copy${k}', path, file_name, composer, composer_source, title || ' (copy ${k + 1})', ensemble, split, ppq, note_count, duration_beats, duration_seconds, pedal, warnings, imported_at, updated_at
          FROM pieces WHERE hash NOT LIKE '%-copy%' LIMIT ?`,
@@ -89,10 +91,25 @@ try {
   for (let i = 0; i < 20_000; i++) notes.push({ key: (i * 7 + Math.floor(i / 5)) % 62, start: i * 3, dur: 6 + (i % 18), velocity: 40 + (i % 80), voice: i % 9 === 0 ? 'v' : 'p' } as StepNote);
   const file = path.join(home, 'big-sample.mid');
   fs.writeFileSync(file, writeMidi(notes, o));
-  c2.db.prepare(
-    `INSERT INTO samples (created_at, run_id, checkpoint_path, checkpoint_step, encoding, prompt, options, seed, batch_index, file, duration_s, tokens, note_count, title)
-     VALUES (?, 'bench', '', 0, 'notewise', '{"kind":"none","words":0}', '{}', 1, 0, ?, ?, 0, 20000, 'Twenty thousand notes')`,
-  ).run(new Date().toISOString(), file, (60_000 * 3) / 12 / 2);
+  c2.samples.add(
+    {
+      createdAt: new Date().toISOString(),
+      runId: 'bench',
+      checkpointPath: '',
+      checkpointStep: 0,
+      encoding: 'notewise',
+      prompt: { kind: 'none', words: 0 },
+      options: { tempo: 120, meter: '4/4', key: null },
+      seed: 1,
+      batchIndex: 0,
+      durationS: (60_000 * 3) / 12 / 2,
+      tokens: 0,
+      noteCount: 20_000,
+      title: 'Twenty thousand notes',
+      parentId: null,
+    },
+    () => file,
+  );
   c2.close();
 
   r = await firstPaint(home, total);

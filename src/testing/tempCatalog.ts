@@ -20,7 +20,7 @@ export async function openTempCatalog(prefix: string, imports: string[] = []): P
     home,
     catalog,
     dispose: () => {
-      if (catalog.db.open) catalog.close();
+      if (catalog.isOpen) catalog.close();
       fs.rmSync(home, { recursive: true, force: true });
     },
   };

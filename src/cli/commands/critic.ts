@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { ClaraError } from '../../core/errors';
-import { listClassifiers, scoreSamples } from '../../core/critic/score';
+import { scoreSamples } from '../../core/critic/score';
 import { trainComposer, trainCritic, type ClassifierProgress, type TrainedClassifier } from '../../core/critic/train';
 import { initBackend, parseBackendChoice } from '../../core/model/backend';
 import { dataDirOf, withCatalog } from '../context';
@@ -78,7 +78,7 @@ export function registerCritic(program: Command): void {
     .option('--json', 'print as JSON')
     .action(async (f: { json?: boolean }, c: Command) => {
       await withCatalog(c, (catalog) => {
-        const rows = listClassifiers(catalog);
+        const rows = catalog.classifiers.list();
         if (f.json) return printJson(rows);
         if (!rows.length) return console.log('No classifiers trained yet (the bundled ones are used): `clara critic train`, `clara composer train`.');
         console.log(table(rows.map((r) => [String(r.id), r.kind, pct(r.heldOutAccuracy), pct(r.chance), String(r.classes.length), r.createdAt.replace('T', ' ').slice(0, 19), r.path]), ['id', 'kind', 'held-out', 'majority', 'classes', 'made', 'path']));

@@ -5,7 +5,7 @@ import { decodeWords, encodePiece, parseEncodingName, resolveEncodingOptions, sp
 import { ClaraError } from '../../core/errors';
 import { readUserFile } from '../../core/files';
 import { readMidi } from '../../core/midi/read';
-import { writeMidi } from '../../core/midi/write';
+import { writeMidi } from '../../core/encoding/toMidi';
 import { prepareFile } from '../../core/userPaths';
 import { intArg } from '../options';
 

@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { ClaraError, errorMessage } from '../../core/errors';
 import { parseKey } from '../../core/generate/key';
 import { scoreSamples } from '../../core/critic/score';
-import { generateSamples, listSamples, setStarred, type PromptSpec, type SampleSort } from '../../core/generate/samples';
+import { generateSamples, type PromptSpec, type SampleSort } from '../../core/generate/samples';
 import { MAX_SAMPLE_SECONDS, MAX_SAMPLE_WORDS } from '../../core/generate/generate';
 import type { SamplingOptions } from '../../core/generate/sampler';
 import { prepareDir } from '../../core/userPaths';
@@ -143,7 +143,7 @@ export function registerGenerate(program: Command): void {
     .action(async (f: { starred?: boolean; run?: string; sort: string; json?: boolean }, cmd: Command) => {
       if (!['date', 'critic', 'novelty', 'stars'].includes(f.sort)) throw new ClaraError(`"${f.sort}" is not one of date, critic, novelty, stars`, 'bad-option', '--sort');
       await withCatalog(cmd, (catalog) => {
-        const rows = listSamples(catalog, { starred: f.starred, runId: f.run, sort: f.sort as SampleSort });
+        const rows = catalog.samples.list({ starred: f.starred, runId: f.run, sort: f.sort as SampleSort });
         if (f.json) return printJson(rows);
         if (rows.length === 0) return console.log(f.starred ? 'No starred samples.' : 'No samples yet: make some with `clara generate`.');
         console.log(
@@ -176,7 +176,7 @@ export function registerGenerate(program: Command): void {
         await withCatalog(cmd, (catalog) => {
           for (const id of ids) {
             if (!/^\d+$/.test(id)) throw new ClaraError(`"${id}" is not a sample id`, 'bad-option', 'id');
-            setStarred(catalog, Number(id), starred);
+            catalog.samples.setStarred(Number(id), starred);
           }
         });
       });

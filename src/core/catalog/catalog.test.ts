@@ -19,8 +19,8 @@ afterEach(() => t.dispose());
 
 describe('catalog', () => {
   it('is SQLite in WAL mode at the current schema version', () => {
-    expect(catalog.db.pragma('journal_mode', { simple: true })).toBe('wal');
-    expect(schemaVersion(catalog.db)).toBe(MIGRATIONS.length);
+    expect(Catalog.internalDb(catalog).pragma('journal_mode', { simple: true })).toBe('wal');
+    expect(schemaVersion(Catalog.internalDb(catalog))).toBe(MIGRATIONS.length);
   });
 
   it('searches by words in any order, filters and sorts', () => {
@@ -58,12 +58,12 @@ describe('catalog', () => {
     expect(() => catalog.getPiece(p.id)).toThrow(ClaraError);
     expect(fs.existsSync(p.path)).toBe(true);
     for (const table of ['tracks', 'piece_notes', 'piece_encodings']) {
-      expect(catalog.db.prepare(`SELECT count(*) AS c FROM ${table} WHERE piece_id = ?`).get(p.id)).toEqual({ c: 0 });
+      expect(Catalog.internalDb(catalog).prepare(`SELECT count(*) AS c FROM ${table} WHERE piece_id = ?`).get(p.id)).toEqual({ c: 0 });
     }
   });
 
   it('refuses a catalog from a newer version instead of damaging it', () => {
-    catalog.db.pragma(`user_version = ${MIGRATIONS.length + 1}`);
+    Catalog.internalDb(catalog).pragma(`user_version = ${MIGRATIONS.length + 1}`);
     catalog.close();
     expect(() => Catalog.open(dir)).toThrow(/newer than this Clara Studio understands/);
   });

@@ -11,8 +11,10 @@ import type { ParsedPiece, PieceTiming, TickNote } from '../midi/types';
 import { catalogFile } from '../paths';
 import { DataPaths } from './dataPaths';
 import { openCatalogDb, type Db } from './db';
+import { Classifiers } from './classifiers';
 import { packNotes, unpackNotes } from './notesBlob';
 import { Runs } from './runs';
+import { Samples } from './samples';
 import type {
   ComposerSource,
   EncodingFacts,
@@ -95,18 +97,34 @@ const SUMMARY_SELECT = `
      WHERE piece_id = p.id AND role IN ('piano', 'solo') ORDER BY idx) t) AS instruments
   FROM pieces p`;
 
-/** The SQLite catalog of pieces, their notes and per-encoding facts, and the history of imports. */
+/**
+ * The SQLite catalog: pieces, their notes and per-encoding facts, the history of imports, and (each
+ * in its own class) training runs, generated samples and classifiers. Only the catalog writes SQL:
+ * a new column is one migration and one mapper here.
+ */
 export class Catalog {
   readonly runs: Runs;
+  readonly samples: Samples;
+  readonly classifiers: Classifiers;
   /** The data folder: the catalog's own files are stored relative to it. */
   readonly paths: DataPaths;
 
   private constructor(
-    readonly db: Db,
+    private readonly db: Db,
     readonly file: string,
   ) {
     this.paths = new DataPaths(file === ':memory:' ? process.cwd() : path.dirname(path.resolve(file)));
     this.runs = new Runs(db, this.paths);
+    this.samples = new Samples(db, this.paths);
+    this.classifiers = new Classifiers(db, this.paths);
+  }
+
+  /**
+   * The database itself, for tests and benchmarks that must make states no method makes (an old
+   * schema, a hand-edited row, ten thousand copied pieces). Engine code goes through the methods.
+   */
+  static internalDb(catalog: Catalog): Db {
+    return catalog.db;
   }
 
   static open(dataDir: string): Catalog {
@@ -128,6 +146,15 @@ export class Catalog {
 
   close(): void {
     this.db.close();
+  }
+
+  get isOpen(): boolean {
+    return this.db.open;
+  }
+
+  /** Runs `fn` in one transaction (nested calls join it): the catalog's writes in it, all or none. */
+  transaction<T>(fn: () => T): T {
+    return this.db.transaction(fn)();
   }
 
   /**

@@ -1,4 +1,4 @@
-import type { Db } from './db';
+import type { Database as Db } from 'better-sqlite3';
 import { DataPaths, migratePath } from './dataPaths';
 
 /** A step is SQL, or code for what SQL cannot do (it needs the data folder the catalog lives in). */

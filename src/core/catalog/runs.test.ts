@@ -48,7 +48,7 @@ function runAt(status: RunStatus): string {
 }
 
 /** The rows as stored, without the reading that notices dead processes. */
-const stored = (id: string) => c.db.prepare(`SELECT status, end_code, end_reason, pid, requested FROM runs WHERE id = ?`).get(id) as Record<string, unknown>;
+const stored = (id: string) => Catalog.internalDb(c).prepare(`SELECT status, end_code, end_reason, pid, requested FROM runs WHERE id = ?`).get(id) as Record<string, unknown>;
 
 describe('the run state machine', () => {
   // Written out in full here, not derived from the module, so a changed table fails this test.
@@ -183,7 +183,7 @@ describe('run metrics', () => {
     c.runs.addEvalMetric(id, { step: 10, valLoss: 3.0, valPerplexity: Math.exp(3), valAccuracy: 0.3 });
     // A validation over no windows has a NaN loss, which JSON stores as null: it reads back as NaN.
     c.runs.addEvalMetric(id, { step: 20, valLoss: Number.NaN, valPerplexity: Number.NaN, valAccuracy: 0 });
-    c.db.prepare(`INSERT INTO run_metrics (run_id, step, kind, data, at) VALUES (?, 30, 'train', '{"oops":1}', '')`).run(id);
+    Catalog.internalDb(c).prepare(`INSERT INTO run_metrics (run_id, step, kind, data, at) VALUES (?, 30, 'train', '{"oops":1}', '')`).run(id);
     expect(c.runs.metrics(id)).toEqual([
       { kind: 'train', step: 10, loss: 3.5, ce: 3.25, accuracy: 0.25, lr: 0.001, tokensPerSec: 900, elapsedS: 4 },
       { kind: 'eval', step: 10, valLoss: 3.0, valPerplexity: Math.exp(3), valAccuracy: 0.3 },

@@ -13,43 +13,12 @@ import {
   type RunStatus,
   type TrainerEnd,
 } from '../../shared/runStatus';
+import type { CheckpointRow, RunRow } from '../../shared/rows';
 import type { DataPaths } from './dataPaths';
 import type { Db } from './db';
 
 export { RESUMABLE, type RunEndCode, type RunRequest, type RunStatus };
-
-export interface RunRow {
-  id: string;
-  createdAt: string;
-  updatedAt: string;
-  encoding: 'notewise' | 'chordwise';
-  preset: string;
-  config: unknown;
-  status: RunStatus;
-  /** Why it is not running, as a code (shared/runStatus.ts); null while running, and on rows older than the code. */
-  endCode: RunEndCode | null;
-  endReason: string | null;
-  /** What the studio has asked of the process training it (pause, stop, close), until that process answers. */
-  requested: RunRequest | null;
-  backend: string | null;
-  step: number;
-  epoch: number;
-  bestValLoss: number | null;
-  elapsedS: number;
-  pid: number | null;
-}
-
-export interface CheckpointRow {
-  id: number;
-  runId: string;
-  kind: 'best' | 'latest';
-  step: number;
-  epoch: number;
-  valLoss: number | null;
-  trainLoss: number | null;
-  path: string;
-  createdAt: string;
-}
+export type { CheckpointRow, RunRow };
 
 /** A stored metric: the kind, and the fields of the event it was picked from. */
 export type RunMetric = ({ kind: 'train' } & TrainMetric) | ({ kind: 'eval' } & EvalMetric);

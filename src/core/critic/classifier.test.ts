@@ -3,10 +3,10 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openTempCatalog, type TempCatalog } from '../../testing/tempCatalog';
 import { demoCorpusDir } from '../corpus/demo';
-import { generateSamples, listSamples } from '../generate/samples';
+import { generateSamples } from '../generate/samples';
 import { initBackend } from '../model/backend';
 import { Classifier } from './classifier';
-import { listClassifiers, scoreSamples } from './score';
+import { scoreSamples } from './score';
 import { composerClasses, trainComposer, trainCritic } from './train';
 
 // A small slice of the bundled corpus: three composers of clearly different styles.
@@ -31,7 +31,7 @@ describe('critic', () => {
     const meta = JSON.parse(fs.readFileSync(path.join(r.dir, 'classifier.json'), 'utf8')) as { encoder: string };
     expect(path.basename(meta.encoder)).toBe('piano-notewise');
     expect(fs.existsSync(path.join(r.dir, 'encoder'))).toBe(false);
-    expect(listClassifiers(t.catalog)[0]).toMatchObject({ kind: 'critic', heldOutAccuracy: r.metrics.heldOutAccuracy });
+    expect(t.catalog.classifiers.list()[0]).toMatchObject({ kind: 'critic', heldOutAccuracy: r.metrics.heldOutAccuracy });
   }, 300_000);
 });
 
@@ -71,7 +71,7 @@ describe('scoring samples', () => {
       expect(Object.values(s.composerProbs!).reduce((a, b) => a + b, 0)).toBeCloseTo(1, 2);
     }
     expect(r.inceptionScore).toBeGreaterThanOrEqual(1);
-    const sorted = listSamples(t.catalog, { sort: 'critic' });
+    const sorted = t.catalog.samples.list({ sort: 'critic' });
     expect(sorted.at(-1)!.id).toBe(made[2]!.id); // unscored last
     expect(sorted[0]!.criticScore).toBeGreaterThanOrEqual(sorted[1]!.criticScore!);
   }, 120_000);

@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import type { ClassifierKind } from '../catalog/classifiers';
 import { readFormatJson } from '../files';
 import type { EncodingName, EncodingOptions } from '../encoding';
 import type { AwdLstm } from '../model/awdLstm';
@@ -10,7 +11,7 @@ import { ClassifierHead } from './head';
 import { spreadWindows } from './windows';
 
 export const CLASSIFIER_FORMAT = 'clara-classifier';
-export type ClassifierKind = 'critic' | 'composer';
+export type { ClassifierKind };
 
 /** Held-out results, written with the classifier and into the catalog. */
 export interface ClassifierMetrics {

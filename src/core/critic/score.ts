@@ -1,58 +1,21 @@
 import fs from 'node:fs';
 import type { Catalog } from '../catalog/catalog';
+import type { SampleScores } from '../catalog/samples';
 import { bundledClassifierDir } from '../corpus/demo';
 import { encodePiece } from '../encoding';
 import { ClaraError, errorMessage } from '../errors';
-import { getSample } from '../generate/samples';
 import { readMidi } from '../midi/read';
 import { Classifier, type ClassifierKind } from './classifier';
 import { criticScore, inceptionScore, isNovel } from './scores';
 
 /** The classifier of a kind that scores samples: the newest trained one, else the bundled one. */
 export function currentClassifierDir(catalog: Catalog, kind: ClassifierKind): string | null {
-  const rows = catalog.db.prepare(`SELECT path FROM classifiers WHERE kind = ? ORDER BY id DESC`).all(kind) as Array<{ path: string }>;
-  for (const r of rows) {
-    const dir = catalog.paths.resolve(r.path);
-    if (fs.existsSync(`${dir}/classifier.json`)) return dir;
-  }
+  for (const c of catalog.classifiers.list(kind)) if (fs.existsSync(`${c.path}/classifier.json`)) return c.path;
   return bundledClassifierDir(`piano-notewise-${kind}`);
 }
 
-export interface ClassifierRow {
-  id: number;
-  kind: ClassifierKind;
-  createdAt: string;
-  path: string;
-  checkpointPath: string;
-  classes: string[];
-  heldOutAccuracy: number;
-  chance: number;
-}
-
-export function listClassifiers(catalog: Catalog): ClassifierRow[] {
-  const rows = catalog.db.prepare(`SELECT * FROM classifiers ORDER BY id DESC`).all() as Array<Record<string, unknown>>;
-  return rows.map((r) => ({
-    id: r.id as number,
-    kind: r.kind as ClassifierKind,
-    createdAt: r.created_at as string,
-    path: catalog.paths.resolve(r.path as string),
-    checkpointPath: catalog.paths.resolve(r.checkpoint_path as string),
-    classes: JSON.parse(r.classes as string) as string[],
-    heldOutAccuracy: r.held_out_accuracy as number,
-    chance: r.chance as number,
-  }));
-}
-
-export interface SampleScore {
-  id: number;
-  criticP: number | null;
-  criticScore: number | null;
-  composer: string | null;
-  composerP: number | null;
-  composerProbs: Record<string, number> | null;
-  novel: boolean | null;
-  error?: string;
-}
+/** A sample's scores, in the shape the catalog records them. */
+export type SampleScore = SampleScores;
 
 export interface ScoreResult {
   scores: SampleScore[];
@@ -76,9 +39,7 @@ export function scoreSamples(catalog: Catalog, ids: number[] = [], dirs: { criti
   const criticDir = dirs.critic !== undefined ? dirs.critic : currentClassifierDir(catalog, 'critic');
   const composerDir = dirs.composer !== undefined ? dirs.composer : currentClassifierDir(catalog, 'composer');
   if (!criticDir && !composerDir) throw new ClaraError('no critic or composer classifier yet: train one with `clara critic train` or `clara composer train`', 'not-found', 'classifier');
-  const rows: Array<{ id: number; file: string }> = ids.length
-    ? ids.map((id) => getSample(catalog, id))
-    : (catalog.db.prepare(`SELECT id, file FROM samples ORDER BY id`).all() as Array<{ id: number; file: string }>).map((r) => ({ id: r.id, file: catalog.paths.resolve(r.file) }));
+  const rows: Array<{ id: number; file: string }> = ids.length ? ids.map((id) => catalog.samples.get(id)) : catalog.samples.files();
   const scores: SampleScore[] = rows.map((r) => ({ id: r.id, criticP: null, criticScore: null, composer: null, composerP: null, composerProbs: null, novel: null }));
 
   const run = (dir: string | null, use: (c: Classifier, probs: Float32Array[], at: number[]) => void) => {
@@ -120,17 +81,7 @@ export function scoreSamples(catalog: Catalog, ids: number[] = [], dirs: { criti
       composerProbs.push(p);
     });
   });
-  const scoredAt = new Date().toISOString();
-  const update = catalog.db.prepare(
-    `UPDATE samples SET critic_p = @criticP, critic_score = @criticScore, composer = @composer, composer_p = @composerP,
-       composer_probs = @probs, novel = @novel, scored_at = @scoredAt WHERE id = @id`,
-  );
-  catalog.db.transaction(() => {
-    for (const s of scores) {
-      if (s.error) continue;
-      if (s.criticP !== null && s.composerProbs) s.novel = isNovel(s.criticP, Object.values(s.composerProbs));
-      update.run({ ...s, probs: s.composerProbs ? JSON.stringify(s.composerProbs) : null, novel: s.novel === null ? null : s.novel ? 1 : 0, scoredAt });
-    }
-  })();
+  for (const s of scores) if (!s.error && s.criticP !== null && s.composerProbs) s.novel = isNovel(s.criticP, Object.values(s.composerProbs));
+  catalog.samples.putScores(scores, new Date().toISOString());
   return { scores, inceptionScore: composerProbs.length ? inceptionScore(composerProbs) : null, critic: criticDir, composer: composerDir };
 }

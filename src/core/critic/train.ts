@@ -119,13 +119,16 @@ function persist(catalog: Catalog, dataDir: string, s: Setup, kind: ClassifierKi
     createdAt,
   };
   saveClassifier(dir, head, meta, s.cpPath, path.resolve(s.cpPath) !== path.resolve(bundledModelDir() ?? ''));
-  const id = Number(
-    catalog.db
-      .prepare(
-        `INSERT INTO classifiers (kind, created_at, path, checkpoint_path, classes, held_out_accuracy, chance, metrics) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
-      )
-      .run(kind, createdAt, catalog.paths.toStored(dir), catalog.paths.toStored(s.cpPath), JSON.stringify(classes), metrics.heldOutAccuracy, metrics.chance, JSON.stringify(metrics)).lastInsertRowid,
-  );
+  const id = catalog.classifiers.add({
+    kind,
+    createdAt,
+    path: dir,
+    checkpointPath: s.cpPath,
+    classes,
+    heldOutAccuracy: metrics.heldOutAccuracy,
+    chance: metrics.chance,
+    metrics,
+  });
   return { id, kind, dir, classes, metrics };
 }
 

@@ -1,6 +1,8 @@
+import type { EncodingName } from '../../shared/rows';
 import { ClaraError } from '../errors';
 
-export type EncodingName = 'notewise' | 'chordwise';
+// Named in the contract too (runs and pieces carry it): defined once, in shared/rows.ts.
+export type { EncodingName };
 export const ENCODINGS: readonly EncodingName[] = ['notewise', 'chordwise'];
 
 export interface EncodingOptions {

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { midiFilesUnder, sharedCorpora } from '../../testing/corpora';
 import { readMidi } from '../midi/read';
-import { writeMidi } from '../midi/write';
+import { writeMidi } from './toMidi';
 import { decodeChordwise, encodeChordwise } from './chordwise';
 import { decodeNotewise, encodeNotewise } from './notewise';
 import { resolveEncodingOptions, type EncodingOptions } from './options';

@@ -8,7 +8,7 @@ import type { Catalog } from '../catalog/catalog';
 import { openTempCatalog, type TempCatalog } from '../../testing/tempCatalog';
 import { readMidi } from '../midi/read';
 import { train } from '../train/trainer';
-import { generateSamples, listSamples, setStarred } from './samples';
+import { generateSamples } from './samples';
 
 let t: TempCatalog;
 let home: string;
@@ -41,10 +41,10 @@ describe('generation from a trained checkpoint', () => {
     expect(new Set(a.map((s) => fs.readFileSync(s.file).toString('hex'))).size).toBe(3);
     const other = generateSamples(catalog, home, { ...args, seed: 43, count: 1, outDir: path.join(home, 'c') });
     expect(fs.readFileSync(other[0]!.file).equals(fs.readFileSync(a[0]!.file))).toBe(false);
-    expect(listSamples(catalog)).toHaveLength(7);
-    setStarred(catalog, a[1]!.id, true);
-    expect(listSamples(catalog, { starred: true }).map((r) => r.id)).toEqual([a[1]!.id]);
-    expect(() => setStarred(catalog, 9999, true)).toThrow(/sample: no sample with id 9999/);
+    expect(catalog.samples.list()).toHaveLength(7);
+    catalog.samples.setStarred(a[1]!.id, true);
+    expect(catalog.samples.list({ starred: true }).map((r) => r.id)).toEqual([a[1]!.id]);
+    expect(() => catalog.samples.setStarred(9999, true)).toThrow(/sample: no sample with id 9999/);
   });
 
   it('continues a catalog piece or a MIDI file, and names a prompt file with no notes', () => {

@@ -1,8 +1,8 @@
 import { decodeWords, type EncodingName, type EncodingOptions, type StepNote } from '../encoding';
 import { ClaraError } from '../errors';
-import { writeMidi } from '../midi/write';
+import { writeMidi } from '../encoding/toMidi';
 import type { AwdLstm } from '../model/awdLstm';
-import { disposeStates, type LstmState } from '../model/lstm';
+import { disposeStates } from '../model/lstm';
 import * as tf from '../model/tf';
 import { tidyKeep } from '../model/tidy';
 import { mulberry32 } from '../train/rng';

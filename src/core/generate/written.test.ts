@@ -10,7 +10,8 @@ import { initBackend } from '../model/backend';
 import { pieceFromMidi } from '../music/fromMidi';
 import { estimateKey, isSameOrRelated } from '../music/keyProfile';
 import { keySignatureOf, parseKey, shiftBetween } from './key';
-import { generateSamples, getSample } from './samples';
+import { Catalog } from '../catalog/catalog';
+import { generateSamples } from './samples';
 
 // The bundled model (velocity-free, older checkpoint format) on the demo corpus: what a new user has.
 let t: TempCatalog;
@@ -89,7 +90,7 @@ describe('samples written with a tempo, metre and key', () => {
   it('continues a sample, keeps the lineage, and can play the prompt in context', () => {
     const [first] = generateSamples(t.catalog, t.home, { ...base, count: 1, prompt: { kind: 'none' } });
     const [next] = generateSamples(t.catalog, t.home, { ...base, count: 1, prompt: { kind: 'sample', sampleId: first!.id }, includePrompt: true });
-    expect(getSample(t.catalog, next!.id).parentId).toBe(first!.id);
+    expect(t.catalog.samples.get(next!.id).parentId).toBe(first!.id);
     expect(next!.prompt).toMatchObject({ kind: 'sample', sampleId: first!.id });
     const a = readMidi(fs.readFileSync(first!.file), { pedal: false }).notes;
     const b = readMidi(fs.readFileSync(next!.file), { pedal: false }).notes;
@@ -98,8 +99,8 @@ describe('samples written with a tempo, metre and key', () => {
     expect(head(b)).toEqual(head(a));
     expect(next!.durationS).toBeGreaterThan(first!.durationS);
     // Deleting the parent leaves the child, its lineage cleared.
-    t.catalog.db.prepare(`DELETE FROM samples WHERE id = ?`).run(first!.id);
-    expect(getSample(t.catalog, next!.id).parentId).toBeNull();
+    Catalog.internalDb(t.catalog).prepare(`DELETE FROM samples WHERE id = ?`).run(first!.id);
+    expect(t.catalog.samples.get(next!.id).parentId).toBeNull();
   });
 });
 

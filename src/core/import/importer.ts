@@ -147,11 +147,11 @@ export async function importPaths(catalog: Catalog, inputs: readonly string[], o
     encodings: opts.encodings ?? DEFAULT_ENCODINGS,
     parser: worker,
     commit: (piece) => {
-      const id = catalog.db.transaction(() => {
+      const id = catalog.transaction(() => {
         const inserted = catalog.insertPiece(piece);
         catalog.importHeartbeat(importId, { ...counts(), imported: report.imported + 1 });
         return inserted;
-      })();
+      });
       report.imported++;
       return id;
     },

@@ -69,7 +69,6 @@ export function decodeMidiText(bytes: Uint8Array): string {
   return stripControls(text);
 }
 
-/* eslint-disable no-control-regex */
 /** Whole escape sequences (CSI, OSC and the like), so no half of one is left behind as text. */
 const ESCAPE_SEQUENCES = /\u001b\[[0-?]*[ -/]*[@-~]|\u001b[\]PX^_][^\u0007\u001b\u009c]*(?:\u0007|\u001b\\|\u009c)?|\u001b[ -~]?/g;
 const CONTROLS = /[\u0000-\u001f\u007f-\u009f]/g;

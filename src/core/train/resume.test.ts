@@ -60,7 +60,7 @@ describe('resuming runs', () => {
   it('stores checkpoint paths relative to the data folder, so a copied folder resumes on its own files only', async () => {
     const { runId } = await trainTiny(original, tiny);
     const c = Catalog.open(original);
-    const stored = c.db.prepare(`SELECT path FROM checkpoints WHERE run_id = ?`).all(runId) as Array<{ path: string }>;
+    const stored = Catalog.internalDb(c).prepare(`SELECT path FROM checkpoints WHERE run_id = ?`).all(runId) as Array<{ path: string }>;
     c.close();
     expect(stored.length).toBe(2);
     for (const s of stored) expect(s.path).toMatch(new RegExp(`^runs/${runId}/(best|latest)-\\d{8}$`));
@@ -80,17 +80,17 @@ describe('resuming runs', () => {
     const { runId } = await trainTiny(original, tiny);
     // Make the catalog look as an older version wrote it: absolute paths, schema version 4.
     const c = Catalog.open(original);
-    c.db.prepare(`UPDATE checkpoints SET path = ? || '/' || path WHERE path NOT LIKE '/%'`).run(original);
+    Catalog.internalDb(c).prepare(`UPDATE checkpoints SET path = ? || '/' || path WHERE path NOT LIKE '/%'`).run(original);
     // Undo the later steps' columns too, so the migrations run on what version 4 had.
     for (const [table, column] of [['imports', 'pid'], ['imports', 'heartbeat_at'], ['pieces', 'timing'], ['samples', 'parent_id']])
-      c.db.exec(`ALTER TABLE ${table} DROP COLUMN ${column}`);
-    c.db.pragma('user_version = 4');
+      Catalog.internalDb(c).exec(`ALTER TABLE ${table} DROP COLUMN ${column}`);
+    Catalog.internalDb(c).pragma('user_version = 4');
     c.close();
     const copy = path.join(root, 'legacy-copy');
     fs.cpSync(original, copy, { recursive: true });
     const before = snapshot(original);
     const cc = Catalog.open(copy);
-    const paths = cc.db.prepare(`SELECT path FROM checkpoints WHERE run_id = ?`).all(runId) as Array<{ path: string }>;
+    const paths = Catalog.internalDb(cc).prepare(`SELECT path FROM checkpoints WHERE run_id = ?`).all(runId) as Array<{ path: string }>;
     expect(paths.every((p) => p.path.startsWith('runs/'))).toBe(true);
     cc.close();
     await trainTiny(copy, { resume: runId, steps: 15, backend: 'auto' });

@@ -330,61 +330,69 @@ function describeBudget(b: RunConfig['budget'], st: TrainerState): string {
   return parts.join(' or ');
 }
 
-/**
- * Trains an AWD-LSTM on the catalog, or resumes a run from its latest checkpoint. Reports progress
- * as events, validates on the test pieces, keeps the best and the latest checkpoint (written
- * atomically and recorded in the catalog), and stops at its budget, on early stopping, or when
- * the signal aborts (saving first).
- */
-export async function train(catalog: Catalog, dataDir: string, what: TrainOptions | ResumeOptions, hooks: TrainHooks = {}): Promise<{ runId: string; status: TrainerEnd['status'] }> {
-  const emit = hooks.onEvent ?? (() => undefined);
-  const backend = await initBackend(what.backend ?? 'auto');
-  const runs = catalog.runs;
-  let config: RunConfig;
-  let runId: string;
-  let model: AwdLstm;
-  let opt: Adam;
-  let st: TrainerState;
-  let resumed = false;
-  let selected: Item[] | null = null;
-  // One token source per encoding and options, so its cache of quantised pieces serves setup and training.
+/** How training ended: the run's end state and the reason recorded with it. */
+type Ending = TrainerEnd & { reason: string };
+
+/** A run ready to train in this process: new from options, or a stopped one taken over to resume. */
+interface OpenedRun {
+  runId: string;
+  config: RunConfig;
+  model: AwdLstm;
+  opt: Adam;
+  /** The counters saved with every checkpoint; the phases below advance them in place. */
+  st: TrainerState;
+  resumed: boolean;
+  notes: string[];
+  /** The training items when opening already chose them (a new run); a resumed run selects them again. */
+  items: Item[] | null;
+}
+
+/** What a run trains and validates on, chosen once it is open. */
+interface RunData {
+  vocab: Vocab;
+  tokens: CorpusTokens;
+  trainItems: Item[];
+  valWindows: Window[];
+  /** Words of a piece (the same in every key): balances the streams. */
+  lengthOf: (it: Item) => number;
+}
+
+type TokenSources = (o: EncodingOptions, enc: EncodingName) => CorpusTokens;
+
+/** One token source per encoding and options, so its cache of quantised pieces serves setup and training. */
+function tokenSources(catalog: Catalog): TokenSources {
   const sources = new Map<string, CorpusTokens>();
-  const corpusFor = (o: EncodingOptions, enc: EncodingName): CorpusTokens => {
+  return (o, enc) => {
     const key = JSON.stringify([enc, o.sampleFreq, o.rangeLow, o.rangeSize, o.soloLow, o.velocityBins]);
     let t = sources.get(key);
     if (!t) sources.set(key, (t = new CorpusTokens(catalog, enc, o, 512)));
     return t;
   };
+}
 
-  const notes: string[] = [];
+/** Phase 1: opens a new run, or takes a stopped one over to resume it (see resumeRun). */
+function openRun(catalog: Catalog, what: TrainOptions | ResumeOptions, backend: string, corpusFor: TokenSources): OpenedRun {
   if ('resume' in what) {
-    const opened = resumeRun(catalog, what);
-    ({ config, model, optimizer: opt, state: st } = opened);
-    runId = what.resume;
-    notes.push(...opened.notes);
-    runs.update(runId, { backend: backend.chosen, step: st.step, epoch: st.epoch });
-    resumed = true;
-  } else {
-    const resolved = resolveConfig(catalog, what, (o) => corpusFor(o, what.encoding));
-    config = resolved.config;
-    selected = resolved.items;
-    runId = newRunId();
-    model = new AwdLstm(config.model, config.seed);
-    opt = new Adam(model.params(), config.optim.beta1, config.optim.beta2, config.optim.weightDecay);
-    st = { ...FRESH_STATE };
-    runs.create({ id: runId, encoding: config.encoding, preset: config.preset, config, backend: backend.chosen });
+    const r = resumeRun(catalog, what);
+    catalog.runs.update(what.resume, { backend, step: r.state.step, epoch: r.state.epoch });
+    return { runId: what.resume, config: r.config, model: r.model, opt: r.optimizer, st: r.state, resumed: true, notes: r.notes, items: null };
   }
+  const { config, items } = resolveConfig(catalog, what, (o) => corpusFor(o, what.encoding));
+  const runId = newRunId();
+  const model = new AwdLstm(config.model, config.seed);
+  const opt = new Adam(model.params(), config.optim.beta1, config.optim.beta2, config.optim.weightDecay);
+  catalog.runs.create({ id: runId, encoding: config.encoding, preset: config.preset, config, backend });
+  return { runId, config, model, opt, st: { ...FRESH_STATE }, resumed: false, notes: [], items };
+}
 
-  const runDir = path.join(dataDir, 'runs', runId);
-  fs.mkdirSync(runDir, { recursive: true });
-  removeStaleTemp(path.join(dataDir, 'runs'));
+/** Phase 2: the run's training items (every valid key) and validation windows (test pieces, own key). */
+function selectData(catalog: Catalog, run: OpenedRun, corpusFor: TokenSources): RunData {
+  const { config } = run;
   const vocab = new Vocab(config.vocab);
   const tokens = corpusFor(config.encodingOptions, config.encoding);
-  const trainItems = selected ?? selectItems(catalog, config, tokens, 'train');
+  const trainItems = run.items ?? selectItems(catalog, config, tokens, 'train');
   const valWindows = validationWindows(selectItems(catalog, config, tokens, 'test'), tokens, vocab, config);
-  const { bptt: T, batchSize: B } = config.optim;
-  // Piece lengths (the same in every key) balance the streams; the catalog knows them for the
-  // encodings made at import, others are counted once here.
+  // The catalog knows piece lengths for the encodings made at import; others are counted once here.
   const lengths = new Map<number, number>();
   const lengthOf = (it: Item): number => {
     let n = lengths.get(it.pieceId);
@@ -394,168 +402,264 @@ export async function train(catalog: Catalog, dataDir: string, what: TrainOption
     }
     return n;
   };
-  const { vocab: _vocab, ...configShown } = config;
-  const tokensPerEpoch = trainItems.reduce((s, it) => s + lengthOf(it) + 1, 0);
-  emit({
+  return { vocab, tokens, trainItems, valWindows, lengthOf };
+}
+
+function startEvent(run: OpenedRun, data: RunData, backend: Awaited<ReturnType<typeof initBackend>>): TrainEventOf<'start'> {
+  const { vocab: _vocab, ...configShown } = run.config;
+  return {
     type: 'start',
-    runId,
-    resumed,
-    fromStep: st.step,
+    runId: run.runId,
+    resumed: run.resumed,
+    fromStep: run.st.step,
     backend,
     backendText: describeBackend(backend),
-    config: { ...configShown, vocabSize: vocab.size },
-    parameters: model.paramCount(),
-    trainItems: trainItems.length,
-    trainPieces: new Set(trainItems.map((i) => i.pieceId)).size,
-    tokensPerEpoch,
-    valTokens: valWindows.reduce((s, w) => s + w.T * w.B, 0),
-    notes,
-  });
+    config: { ...configShown, vocabSize: data.vocab.size },
+    parameters: run.model.paramCount(),
+    trainItems: data.trainItems.length,
+    trainPieces: new Set(data.trainItems.map((i) => i.pieceId)).size,
+    tokensPerEpoch: data.trainItems.reduce((s, it) => s + data.lengthOf(it) + 1, 0),
+    valTokens: data.valWindows.reduce((s, w) => s + w.T * w.B, 0),
+    notes: run.notes,
+  };
+}
 
-  const budget = config.budget;
-  const progressOf = (): number =>
-    budget.steps !== null ? st.step / budget.steps : budget.seconds !== null ? st.elapsedS / budget.seconds : 0;
-  let lastSave = Date.now();
-  const writeCheckpoint = (kind: 'best' | 'latest', valLoss: number | null): void => {
-    const dir = path.join(runDir, `${kind}-${String(st.step).padStart(8, '0')}`);
-    saveCheckpoint(dir, model, kind === 'latest' ? opt : null, {
+/** Tokens a second over the last half minute or so, so the rate follows the run rather than its start. */
+class Throughput {
+  private tokens = 0;
+  private since = performance.now();
+
+  add(tokens: number): number {
+    this.tokens += tokens;
+    const now = performance.now();
+    const perSec = (this.tokens / (now - this.since)) * 1000;
+    if (now - this.since > 30_000) {
+      this.tokens = 0;
+      this.since = now;
+    }
+    return perSec;
+  }
+}
+
+/**
+ * Phase 3, the loop, for an open run with its data: should it stop → one step → evaluate and save,
+ * until one says stop. Its state is the run's counters (`st`), the batch streams and the LSTM's
+ * hidden state carried from window to window.
+ */
+class TrainingLoop {
+  private readonly runs: Catalog['runs'];
+  private readonly runId: string;
+  private readonly config: RunConfig;
+  private readonly model: AwdLstm;
+  private readonly opt: Adam;
+  private readonly st: TrainerState;
+  private batches: BpttBatches;
+  private hidden: LstmState[];
+  private lastSave = Date.now();
+  private readonly throughput = new Throughput();
+  private readonly sessionStart = performance.now();
+  private readonly elapsedAtStart: number;
+
+  constructor(
+    private readonly catalog: Catalog,
+    private readonly runDir: string,
+    opened: OpenedRun,
+    private readonly data: RunData,
+    private readonly emit: (e: TrainEvent) => void,
+  ) {
+    ({ runId: this.runId, config: this.config, model: this.model, opt: this.opt, st: this.st } = opened);
+    this.runs = catalog.runs;
+    this.batches = this.epochBatches(this.st.cursors);
+    this.hidden = this.model.zeroState(this.config.optim.batchSize);
+    this.elapsedAtStart = this.st.elapsedS;
+  }
+
+  /** Trains until the budget, early stopping, a request or the signal says stop, or an error; says how it ended. */
+  async run(signal?: AbortSignal): Promise<Ending> {
+    try {
+      for (;;) {
+        const stop = this.shouldStop(signal);
+        if (stop) {
+          // Paused or stopped: save where it is, so resuming loses nothing.
+          if (stop.status === 'stopped' || stop.status === 'paused') this.saveCheckpoint('latest', null);
+          return stop;
+        }
+        this.step();
+        const early = this.evaluateAndSave();
+        if (early) return early;
+        // Let signals and the event loop in between steps.
+        await new Promise<void>((resolve) => setImmediate(resolve));
+      }
+    } catch (err) {
+      return { status: 'failed', code: 'error', reason: errorMessage(err) };
+    } finally {
+      disposeStates(this.hidden);
+    }
+  }
+
+  private shouldStop(signal?: AbortSignal): Ending | null {
+    if (signal?.aborted) return { ...REQUEST_ENDS.stop };
+    // What the studio asks (pause, stop, close) reaches this process through its run row, the
+    // one channel that works for every launcher (an Electron utility process has no stdin).
+    const request = this.runs.requested(this.runId);
+    if (request) return { ...REQUEST_ENDS[request] };
+    const spent = this.budgetSpent();
+    return spent ? { status: 'finished', code: 'budget', reason: spent } : null;
+  }
+
+  /** Why the budget is spent, or null while it is not. */
+  private budgetSpent(): string | null {
+    const { budget } = this.config;
+    if (budget.steps !== null && this.st.step >= budget.steps) return `reached ${budget.steps} steps`;
+    if (budget.seconds !== null && this.st.elapsedS >= budget.seconds) return `reached the time budget (${(budget.seconds / 3600).toFixed(2)} h)`;
+    return null;
+  }
+
+  /** How far through its budget the run is, 0 to 1 (the learning-rate schedule follows it). */
+  private progress(): number {
+    const { budget } = this.config;
+    return budget.steps !== null ? this.st.step / budget.steps : budget.seconds !== null ? this.st.elapsedS / budget.seconds : 0;
+  }
+
+  /** One optimiser step on the next window; reports it, and stores every tenth as a metric. */
+  private step(): void {
+    const { config, st } = this;
+    const w = this.nextWindow();
+    const lr = learningRate(config.optim.schedule, config.optim.lr, this.progress());
+    const r = trainStep(this.model, this.opt, w, this.hidden, config.seed * 1_000_003 + st.step * 97, lr, config.optim);
+    this.hidden = r.state;
+    if (!Number.isFinite(r.loss) || !Number.isFinite(r.gradNorm)) {
+      // The weights are poisoned now: stop without saving over the last good checkpoint.
+      throw new ClaraError(
+        `the loss diverged (${r.loss}) at step ${st.step + 1}; the latest checkpoint (step ${this.runs.checkpoints(this.runId).find((c) => c.kind === 'latest')?.step ?? 0}) is intact: resume it, or start again with a lower --lr`,
+        'diverged',
+        'training',
+      );
+    }
+    st.step++;
+    st.lastTrainLoss = r.ce;
+    st.elapsedS = this.elapsedAtStart + (performance.now() - this.sessionStart) / 1000;
+    const tokensPerSec = this.throughput.add(w.T * w.B);
+    const stepsPerSec = tokensPerSec / (w.T * w.B);
+    const { budget } = config;
+    const etaS = budget.steps !== null ? (budget.steps - st.step) / stepsPerSec : budget.seconds !== null ? Math.max(0, budget.seconds - st.elapsedS) : null;
+    const stepEvent: TrainEventOf<'step'> = {
+      type: 'step',
+      runId: this.runId,
+      step: st.step,
+      epoch: st.epoch,
+      loss: r.loss,
+      ce: r.ce,
+      accuracy: r.accuracy,
+      lr,
+      gradNorm: r.gradNorm,
+      tokensPerSec,
+      elapsedS: st.elapsedS,
+      etaS,
+      progress: Math.min(1, this.progress()),
+    };
+    this.emit(stepEvent);
+    if (st.step % 10 === 0) this.runs.addTrainMetric(this.runId, trainMetricOf(stepEvent));
+  }
+
+  /** The next window of the streams; at the end of an epoch, new shuffled streams and a zero hidden state. */
+  private nextWindow(): Window {
+    const w = this.batches.next();
+    if (w) return w;
+    const { bptt: T, batchSize: B } = this.config.optim;
+    this.st.epoch++;
+    this.batches = this.epochBatches(null);
+    disposeStates(this.hidden);
+    this.hidden = this.model.zeroState(B);
+    const first = this.batches.next();
+    if (!first) throw new ClaraError(`the training set is too small for ${B} streams of ${T} tokens; lower --batch or --bptt`, 'no-data', 'corpus');
+    return first;
+  }
+
+  private epochBatches(cursors: StreamCursor[] | null): BpttBatches {
+    const { vocab, tokens, trainItems, lengthOf } = this.data;
+    const { config } = this;
+    return new BpttBatches(shuffled(trainItems, config.seed * 7919 + this.st.epoch), config.optim.batchSize, config.optim.bptt, (it) => tokens.ids(it, vocab), vocab.eos, cursors ?? undefined, lengthOf);
+  }
+
+  /**
+   * Validates every `evalEvery` steps and when the budget is spent, saving the best and the latest
+   * checkpoint; in between, saves the latest every `checkpointEverySec`. Returns the ending when
+   * validation has stopped improving for `patience` validations.
+   */
+  private evaluateAndSave(): Ending | null {
+    const { config, st } = this;
+    if (st.step % config.evalEvery !== 0 && this.budgetSpent() === null) {
+      if (Date.now() - this.lastSave > config.checkpointEverySec * 1000) this.saveCheckpoint('latest', null);
+      return null;
+    }
+    const ev = evaluate(this.model, this.data.valWindows);
+    const best = st.bestValLoss === null || ev.loss < st.bestValLoss;
+    if (best) {
+      st.bestValLoss = ev.loss;
+      st.evalsSinceBest = 0;
+    } else st.evalsSinceBest++;
+    const evalEvent: TrainEventOf<'eval'> = { type: 'eval', runId: this.runId, step: st.step, epoch: st.epoch, valLoss: ev.loss, valPerplexity: Math.exp(ev.loss), valAccuracy: ev.accuracy, best };
+    this.emit(evalEvent);
+    this.runs.addEvalMetric(this.runId, evalMetricOf(evalEvent));
+    if (best) this.saveCheckpoint('best', ev.loss);
+    this.saveCheckpoint('latest', ev.loss);
+    if (config.patience > 0 && st.evalsSinceBest >= config.patience)
+      return { status: 'finished', code: 'early-stop', reason: `early stopping: validation loss has not improved for ${config.patience} validations` };
+    return null;
+  }
+
+  /**
+   * Writes a checkpoint (atomically) with what the generator needs besides the weights, and records
+   * it; a best the catalog refuses (not better than its own) is removed again, and the checkpoint
+   * it replaces is removed unless another row still names it.
+   */
+  private saveCheckpoint(kind: 'best' | 'latest', valLoss: number | null): void {
+    const { config, st, runId, runs } = this;
+    const dir = path.join(this.runDir, `${kind}-${String(st.step).padStart(8, '0')}`);
+    saveCheckpoint(dir, this.model, kind === 'latest' ? this.opt : null, {
       encoding: config.encoding,
       encodingOptions: config.encodingOptions,
       vocab: config.vocab,
       noteLimits: config.noteLimits,
       typicalBpm: config.typicalBpm,
-      trainer: { ...st, cursors: batches?.position() ?? null },
+      trainer: { ...st, cursors: this.batches.position() },
     });
     const { accepted, replaced } = runs.putCheckpoint({ runId, kind, step: st.step, epoch: st.epoch, valLoss, trainLoss: st.lastTrainLoss, path: dir });
     if (!accepted) {
-      catalog.paths.removeInside(dir);
+      this.catalog.paths.removeInside(dir);
       return;
     }
-    if (replaced && !runs.pathInUse(replaced)) catalog.paths.removeInside(replaced);
+    if (replaced && !runs.pathInUse(replaced)) this.catalog.paths.removeInside(replaced);
     runs.update(runId, { step: st.step, epoch: st.epoch, elapsedS: st.elapsedS, bestValLoss: st.bestValLoss });
-    emit({ type: 'checkpoint', runId, step: st.step, kind, path: dir, valLoss });
-    if (kind === 'latest') lastSave = Date.now();
-  };
-
-  let batches: BpttBatches | null = null;
-  const newEpochBatches = (cursors: StreamCursor[] | null): BpttBatches =>
-    new BpttBatches(shuffled(trainItems, config.seed * 7919 + st.epoch), B, T, (it) => tokens.ids(it, vocab), vocab.eos, cursors ?? undefined, lengthOf);
-  batches = newEpochBatches(st.cursors);
-  let state = model.zeroState(B);
-  let end: TrainerEnd = { status: 'finished', code: 'budget' };
-  let diverged = false;
-  let reason = '';
-  let windowTokens = 0;
-  let windowStart = performance.now();
-  const sessionStart = performance.now();
-  const elapsedAtStart = st.elapsedS;
-
-  try {
-    for (;;) {
-      if (hooks.signal?.aborted) {
-        ({ reason, ...end } = REQUEST_ENDS.stop);
-        break;
-      }
-      // What the studio asks (pause, stop, close) reaches this process through its run row, the
-      // one channel that works for every launcher (an Electron utility process has no stdin).
-      const request = runs.requested(runId);
-      if (request) {
-        ({ reason, ...end } = REQUEST_ENDS[request]);
-        break;
-      }
-      if (budget.steps !== null && st.step >= budget.steps) {
-        reason = `reached ${budget.steps} steps`;
-        break;
-      }
-      if (budget.seconds !== null && st.elapsedS >= budget.seconds) {
-        reason = `reached the time budget (${(budget.seconds / 3600).toFixed(2)} h)`;
-        break;
-      }
-      let w = batches.next();
-      if (!w) {
-        st.epoch++;
-        batches = newEpochBatches(null);
-        disposeStates(state);
-        state = model.zeroState(B);
-        w = batches.next();
-        if (!w) throw new ClaraError(`the training set is too small for ${B} streams of ${T} tokens; lower --batch or --bptt`, 'no-data', 'corpus');
-      }
-      const lr = learningRate(config.optim.schedule, config.optim.lr, progressOf());
-      const r = trainStep(model, opt, w, state, config.seed * 1_000_003 + st.step * 97, lr, config.optim);
-      state = r.state;
-      if (!Number.isFinite(r.loss) || !Number.isFinite(r.gradNorm)) {
-        // The weights are poisoned now: stop without saving over the last good checkpoint.
-        diverged = true;
-        throw new ClaraError(
-          `the loss diverged (${r.loss}) at step ${st.step + 1}; the latest checkpoint (step ${runs.checkpoints(runId).find((c) => c.kind === 'latest')?.step ?? 0}) is intact: resume it, or start again with a lower --lr`,
-          'diverged',
-          'training',
-        );
-      }
-      st.step++;
-      st.lastTrainLoss = r.ce;
-      st.elapsedS = elapsedAtStart + (performance.now() - sessionStart) / 1000;
-      windowTokens += w.T * w.B;
-      const now = performance.now();
-      const tokensPerSec = (windowTokens / (now - windowStart)) * 1000;
-      const stepsPerSec = tokensPerSec / (w.T * w.B);
-      const etaS =
-        budget.steps !== null ? (budget.steps - st.step) / stepsPerSec : budget.seconds !== null ? Math.max(0, budget.seconds - st.elapsedS) : null;
-      const stepEvent: TrainEventOf<'step'> = {
-        type: 'step',
-        runId,
-        step: st.step,
-        epoch: st.epoch,
-        loss: r.loss,
-        ce: r.ce,
-        accuracy: r.accuracy,
-        lr,
-        gradNorm: r.gradNorm,
-        tokensPerSec,
-        elapsedS: st.elapsedS,
-        etaS,
-        progress: Math.min(1, progressOf()),
-      };
-      emit(stepEvent);
-      if (st.step % 10 === 0) runs.addTrainMetric(runId, trainMetricOf(stepEvent));
-      if (now - windowStart > 30_000) {
-        windowTokens = 0;
-        windowStart = now;
-      }
-      const atBudget = (budget.steps !== null && st.step >= budget.steps) || (budget.seconds !== null && st.elapsedS >= budget.seconds);
-      if (st.step % config.evalEvery === 0 || atBudget) {
-        const ev = evaluate(model, valWindows);
-        const best = st.bestValLoss === null || ev.loss < st.bestValLoss;
-        if (best) {
-          st.bestValLoss = ev.loss;
-          st.evalsSinceBest = 0;
-        } else st.evalsSinceBest++;
-        const evalEvent: TrainEventOf<'eval'> = { type: 'eval', runId, step: st.step, epoch: st.epoch, valLoss: ev.loss, valPerplexity: Math.exp(ev.loss), valAccuracy: ev.accuracy, best };
-        emit(evalEvent);
-        runs.addEvalMetric(runId, evalMetricOf(evalEvent));
-        if (best) writeCheckpoint('best', ev.loss);
-        writeCheckpoint('latest', ev.loss);
-        if (config.patience > 0 && st.evalsSinceBest >= config.patience) {
-          end = { status: 'finished', code: 'early-stop' };
-          reason = `early stopping: validation loss has not improved for ${config.patience} validations`;
-          break;
-        }
-      } else if (Date.now() - lastSave > config.checkpointEverySec * 1000) {
-        writeCheckpoint('latest', null);
-      }
-      // Let signals and the event loop in between steps.
-      await new Promise<void>((resolve) => setImmediate(resolve));
-    }
-    if ((end.status === 'stopped' || end.status === 'paused') && !diverged) writeCheckpoint('latest', null);
-  } catch (err) {
-    end = { status: 'failed', code: 'error' };
-    reason = errorMessage(err);
-  } finally {
-    disposeStates(state);
+    this.emit({ type: 'checkpoint', runId, step: st.step, kind, path: dir, valLoss });
+    if (kind === 'latest') this.lastSave = Date.now();
   }
-  runs.end(runId, { ...end, reason }, { step: st.step, epoch: st.epoch, elapsedS: st.elapsedS, bestValLoss: st.bestValLoss });
-  emit({ type: 'end', runId, ...end, reason, step: st.step, bestValLoss: st.bestValLoss });
-  model.dispose();
-  opt.dispose();
+}
+
+/**
+ * Trains an AWD-LSTM on the catalog, or resumes a run from its latest checkpoint. Reports progress
+ * as events, validates on the test pieces, keeps the best and the latest checkpoint (written
+ * atomically and recorded in the catalog), and stops at its budget, on early stopping, or when
+ * the signal aborts (saving first).
+ */
+export async function train(catalog: Catalog, dataDir: string, what: TrainOptions | ResumeOptions, hooks: TrainHooks = {}): Promise<{ runId: string; status: TrainerEnd['status'] }> {
+  const emit = hooks.onEvent ?? (() => undefined);
+  const backend = await initBackend(what.backend ?? 'auto');
+  const corpusFor = tokenSources(catalog);
+  const run = openRun(catalog, what, backend.chosen, corpusFor);
+  const runDir = path.join(dataDir, 'runs', run.runId);
+  fs.mkdirSync(runDir, { recursive: true });
+  removeStaleTemp(path.join(dataDir, 'runs'));
+  const data = selectData(catalog, run, corpusFor);
+  emit(startEvent(run, data, backend));
+
+  const end = await new TrainingLoop(catalog, runDir, run, data, emit).run(hooks.signal);
+
+  const { runId, st } = run;
+  catalog.runs.end(runId, end, { step: st.step, epoch: st.epoch, elapsedS: st.elapsedS, bestValLoss: st.bestValLoss });
+  emit({ type: 'end', runId, ...end, step: st.step, bestValLoss: st.bestValLoss });
+  run.model.dispose();
+  run.opt.dispose();
   return { runId, status: end.status };
 }

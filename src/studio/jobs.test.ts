@@ -1,11 +1,11 @@
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { trainEvent, type TrainEvent } from '../../shared/events';
-import type { JobInfo, StudioEvent } from '../../shared/methods';
-import { REQUEST_ENDS } from '../../shared/runStatus';
-import { demoCorpus } from '../../testing/corpora';
-import { openTempCatalog, type TempCatalog } from '../../testing/tempCatalog';
-import type { Catalog } from '../catalog/catalog';
+import { trainEvent, type TrainEvent } from '../shared/events';
+import type { JobInfo, StudioEvent } from '../shared/methods';
+import { REQUEST_ENDS } from '../shared/runStatus';
+import { demoCorpus } from '../testing/corpora';
+import { openTempCatalog, type TempCatalog } from '../testing/tempCatalog';
+import type { Catalog } from '../core/catalog/catalog';
 import { StudioService } from './service';
 
 let t: TempCatalog;

@@ -1,20 +1,20 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import type { Catalog } from '../catalog/catalog';
-import type { ImportFailure, ImportRecord, PieceDetail, PieceQuery, PieceSummary } from '../catalog/types';
-import { demoCorpusDir } from '../corpus/demo';
-import { ClaraError } from '../errors';
-import { readUserFile } from '../files';
-import { readMidi } from '../midi/read';
-import { notesInSeconds, sliceMidi } from '../midi/slice';
-import { deleteSample, getSample, listSamples, updateSample, type SampleQuery, type SampleRow } from '../generate/samples';
-import type { ApiInput, ApiOutputs, Capabilities, CatalogSummary, NoteArrays, RunInfo, RunMetrics } from '../../shared/api';
-import type { ApiMethod, JobInfo } from '../../shared/methods';
-import { resumeRefusal } from '../../shared/runStatus';
-import { CLARA_NOTEWISE_SAMPLING } from '../generate/sampler';
-import type { JobSpec } from '../jobs/spec';
-import { resolveUntil } from '../train/until';
-import { parseKey } from '../generate/key';
+import type { Catalog } from '../core/catalog/catalog';
+import type { ImportFailure, ImportRecord, PieceDetail, PieceQuery, PieceSummary } from '../core/catalog/types';
+import { demoCorpusDir } from '../core/corpus/demo';
+import { ClaraError } from '../core/errors';
+import { readUserFile } from '../core/files';
+import { readMidi } from '../core/midi/read';
+import { notesInSeconds, sliceMidi } from '../core/midi/slice';
+import type { SampleQuery, SampleRow } from '../core/catalog/samples';
+import type { ApiInput, ApiOutputs, Capabilities, CatalogSummary, NoteArrays, RunInfo, RunMetrics } from '../shared/api';
+import type { ApiMethod, JobInfo } from '../shared/methods';
+import { resumeRefusal } from '../shared/runStatus';
+import { CLARA_NOTEWISE_SAMPLING } from '../core/generate/sampler';
+import type { JobSpec } from '../core/jobs/spec';
+import { resolveUntil } from '../core/train/until';
+import { parseKey } from '../core/generate/key';
 import { JobManager } from './jobs';
 
 type GenerateSpecPrompt = Extract<JobSpec, { kind: 'generate' }>['prompt'];
@@ -190,10 +190,10 @@ export class StudioService {
       if (refusal === 'finished') throw new ClaraError('has finished; start a new run to train more', 'finished', `run ${runId}`);
       return this.trainJob(`Resuming ${runId}`, { kind: 'resume', runId }, runId);
     },
-    listSamples: (q): SampleRow[] => listSamples(this.catalog, q as SampleQuery),
+    listSamples: (q): SampleRow[] => this.catalog.samples.list(q as SampleQuery),
     generate: (o) => {
       let prompt: GenerateSpecPrompt =
-        o.prompt.kind === 'piece' ? { kind: 'piece', pieceId: o.prompt.pieceId } : o.prompt.kind === 'sample' ? { kind: 'sample', sampleId: getSample(this.catalog, o.prompt.sampleId).id } : { kind: 'none' };
+        o.prompt.kind === 'piece' ? { kind: 'piece', pieceId: o.prompt.pieceId } : o.prompt.kind === 'sample' ? { kind: 'sample', sampleId: this.catalog.samples.get(o.prompt.sampleId).id } : { kind: 'none' };
       if (o.prompt.kind === 'upload') {
         const file = this.uploadFilePath(o.prompt.batch, o.prompt.path);
         if (!fs.existsSync(file)) throw new ClaraError('was not uploaded', 'not-found', o.prompt.path);
@@ -224,9 +224,9 @@ export class StudioService {
         },
       });
     },
-    sampleNotes: ({ id }) => this.noteArraysOfSample(getSample(this.catalog, id)),
+    sampleNotes: ({ id }) => this.noteArraysOfSample(this.catalog.samples.get(id)),
     sampleMidi: ({ id, fromS, toS }) => {
-      const s = getSample(this.catalog, id);
+      const s = this.catalog.samples.get(id);
       const bytes = readUserFile(s.file);
       const base = s.title.replace(/[^\w\- ]+/g, '').trim().replace(/\s+/g, '-') || `sample-${id}`;
       if (fromS !== undefined && toS !== undefined) {
@@ -236,12 +236,12 @@ export class StudioService {
       return { name: `${base}.mid`, dataBase64: bytes.toString('base64') };
     },
     updateSample: ({ id, ...changes }) => {
-      const r = updateSample(this.catalog, id, changes);
+      const r = this.catalog.samples.update(id, changes);
       this.jobs.emit({ type: 'changed', what: 'samples' });
       return r;
     },
     deleteSample: ({ id }) => {
-      deleteSample(this.catalog, id);
+      this.catalog.samples.remove(id);
       this.jobs.emit({ type: 'changed', what: 'samples' });
       return { deleted: id };
     },
@@ -269,6 +269,6 @@ export class StudioService {
 
   /** Path of a sample's MIDI file, for the desktop shell's drag-out (the renderer never sees it). */
   sampleFile(id: number): string {
-    return getSample(this.catalog, id).file;
+    return this.catalog.samples.get(id).file;
   }
 }

@@ -1,7 +1,7 @@
-import { keyToPitch } from '../encoding/range';
-import type { EncodingOptions } from '../encoding/options';
-import type { StepNote } from '../encoding/steps';
-import { encodeSmf, type SmfEvent } from './smf';
+import { keyToPitch } from './range';
+import type { EncodingOptions } from './options';
+import type { StepNote } from './steps';
+import { encodeSmf, type SmfEvent } from '../midi/smf';
 
 export interface WriteOptions {
   /** Quarter notes per minute. */

@@ -1,10 +1,10 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { validateCall, type ApiMethod } from '../../shared/api';
-import { demoCorpus } from '../../testing/corpora';
-import type { Catalog } from '../catalog/catalog';
-import { openTempCatalog, type TempCatalog } from '../../testing/tempCatalog';
+import { validateCall, type ApiMethod } from '../shared/api';
+import { demoCorpus } from '../testing/corpora';
+import type { Catalog } from '../core/catalog/catalog';
+import { openTempCatalog, type TempCatalog } from '../testing/tempCatalog';
 import { StudioService } from './service';
 
 let t: TempCatalog;

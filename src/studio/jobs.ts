@@ -1,13 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
-import type { Catalog } from '../catalog/catalog';
-import { errorMessage } from '../errors';
-import { importPaths } from '../import/importer';
-import { runClaraJob, type ChildJob } from '../jobs/childJob';
-import { writeJobSpec, type JobSpec } from '../jobs/spec';
-import type { JobInfo, StudioEvent } from '../../shared/methods';
-import { parseJobEvent, type ChildJobKind, type JobEventOf } from '../../shared/events';
-import type { RunRequest } from '../../shared/runStatus';
+import type { Catalog } from '../core/catalog/catalog';
+import { errorMessage } from '../core/errors';
+import { importPaths } from '../core/import/importer';
+import { runClaraJob, type ChildJob } from '../core/jobs/childJob';
+import { writeJobSpec, type JobSpec } from '../core/jobs/spec';
+import type { JobInfo, StudioEvent } from '../shared/methods';
+import { parseJobEvent, type ChildJobKind, type JobEventOf } from '../shared/events';
+import type { RunRequest } from '../shared/runStatus';
 
 type Listener = (e: StudioEvent) => void;
 
