@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { Catalog } from '../core/catalog/catalog';
 import { defaultDataDir } from '../core/paths';
 import { setJobLauncher } from '../core/jobs/childJob';
-import { StudioService } from '../core/studio/service';
+import { StudioService } from '../studio/service';
 import { APP_ORIGIN, registerAppScheme, serveAppProtocol } from './appProtocol';
 import { serveStudioIpc } from './ipc';
 import { utilityJobLauncher } from './jobLauncher';

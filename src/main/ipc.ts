@@ -1,5 +1,5 @@
 import { ipcMain, nativeImage, type BrowserWindow, type IpcMainEvent, type IpcMainInvokeEvent } from 'electron';
-import type { StudioService } from '../core/studio/service';
+import type { StudioService } from '../studio/service';
 import { toApiError, validateCall } from '../shared/api';
 import { draggableSampleFile } from './policy';
 

@@ -5,7 +5,7 @@ import net from 'node:net';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { StudioService } from '../core/studio/service';
+import { StudioService } from '../studio/service';
 import { openTempCatalog, type TempCatalog } from '../testing/tempCatalog';
 import { serveStudio, type Served } from './serve';
 

@@ -5,7 +5,7 @@ import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import path from 'node:path';
 import { WebSocketServer, type WebSocket } from 'ws';
-import type { StudioService } from '../core/studio/service';
+import type { StudioService } from '../studio/service';
 import { toApiError, validateCall } from '../shared/api';
 import { RENDERER_CSP } from '../shared/csp';
 

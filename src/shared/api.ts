@@ -4,9 +4,7 @@
  * payload is validated with these schemas on the receiving side before it reaches the engine.
  */
 import { z } from 'zod';
-import type { ImportFailure, ImportRecord, PieceDetail, PieceSummary } from '../core/catalog/types';
-import type { CheckpointRow, RunRow } from '../core/catalog/runs';
-import type { SampleRow } from '../core/generate/samples';
+import type { CheckpointRow, ImportFailure, ImportRecord, PieceDetail, PieceSummary, RunRow, SampleRow } from './rows';
 import type { ApiMethod, JobInfo } from './methods';
 import type { RunMetrics } from './events';
 
