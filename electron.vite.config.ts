@@ -13,7 +13,9 @@ export default defineConfig({
   main: {
     build: {
       // The import worker is its own entry, loaded as out/main/importWorker.js (core/import/parseWorker.ts).
-      rollupOptions: { input: { index: resolve('src/main/index.ts'), importWorker: resolve('src/core/import/worker.ts') } },
+      rollupOptions: {
+        input: { index: resolve('src/main/index.ts'), importWorker: resolve('src/core/import/worker.ts') },
+      },
     },
   },
   preload: {

@@ -32,15 +32,35 @@ for (const f of midiFilesUnder(demoCorpus)) {
   tokens += encodeSteps(s, 'notewise', o).length;
   steps += s.reduce((m, n) => Math.max(m, n.start + n.dur), 0);
 }
-const stepsPerMinute = (120 * o.sampleFreq);
+const stepsPerMinute = 120 * o.sampleFreq;
 const wordsPerMinute = (tokens / steps) * stepsPerMinute;
 
 const p = PRESETS[presetName];
-const model = new AwdLstm({ vocabSize: vocab.size, embSize: p.embSize, hiddenSize: p.hiddenSize, layers: p.layers, dropoutEmb: 0, dropoutInput: 0, dropoutHidden: 0, dropoutOutput: 0, weightDrop: 0 });
+const model = new AwdLstm({
+  vocabSize: vocab.size,
+  embSize: p.embSize,
+  hiddenSize: p.hiddenSize,
+  layers: p.layers,
+  dropoutEmb: 0,
+  dropoutInput: 0,
+  dropoutHidden: 0,
+  dropoutOutput: 0,
+  weightDrop: 0,
+});
 function run(count: number): number {
-  generate(model, vocab, 'notewise', o, { count, tokens: 20, sampling: { temperature: 1, topN: 3, truncProb: 0.8 }, seed: 1 });
+  generate(model, vocab, 'notewise', o, {
+    count,
+    tokens: 20,
+    sampling: { temperature: 1, topN: 3, truncProb: 0.8 },
+    seed: 1,
+  });
   const t0 = performance.now();
-  generate(model, vocab, 'notewise', o, { count, tokens: words, sampling: { temperature: 1, topN: 3, truncProb: 0.8 }, seed: 1 });
+  generate(model, vocab, 'notewise', o, {
+    count,
+    tokens: words,
+    sampling: { temperature: 1, topN: 3, truncProb: 0.8 },
+    seed: 1,
+  });
   return (words * 1000) / (performance.now() - t0);
 }
 const single = run(1);

@@ -71,7 +71,10 @@ if (phase === 'parse' || phase === 'import') {
     files: parse.files,
     notes: parse.notes,
     parseOnly: rate(parse),
-    fullImport: { ...rate(full), includes: 'sha256, parse, pedal, notewise+chordwise at sf 12 with valid shifts, SQLite (WAL)' },
+    fullImport: {
+      ...rate(full),
+      includes: 'sha256, parse, pedal, notewise+chordwise at sf 12 with valid shifts, SQLite (WAL)',
+    },
     fullOverParse: +ratio.toFixed(2),
     targets: { fullOverParseMax: 3, peakRssMBMax: 500 },
     pass: ratio <= 3 && full.peakRssMB < 500 && parse.peakRssMB < 500,

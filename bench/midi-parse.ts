@@ -22,6 +22,11 @@ for (const count of counts.length ? counts : [50_000, 100_000, 200_000]) {
   const bytes = bigPianoMidi(count);
   const seconds = Math.min(...[0, 1, 2].map(() => time(() => readMidi(bytes))));
   if (readMidi(bytes).notes.length !== count) throw new Error(`read the wrong number of notes from ${count}`);
-  results.push({ notes: count, bytes: bytes.length, seconds, ...(legacy ? { tonejsSeconds: time(() => legacyReadMidi(bytes)) } : {}) });
+  results.push({
+    notes: count,
+    bytes: bytes.length,
+    seconds,
+    ...(legacy ? { tonejsSeconds: time(() => legacyReadMidi(bytes)) } : {}),
+  });
 }
 process.stdout.write(`${JSON.stringify({ bench: 'midi-parse', results, node: process.version })}\n`);

@@ -41,7 +41,8 @@ const log = (s: string): void => void process.stderr.write(`${s}\n`);
 
 function intOpt(name: string, dflt: number, min: number, max: number): number {
   const v = Number(opt(name, String(dflt)));
-  if (!Number.isInteger(v) || v < min || v > max) throw new ClaraError(`must be a whole number from ${min} to ${max}`, 'bad-option', `--${name}`);
+  if (!Number.isInteger(v) || v < min || v > max)
+    throw new ClaraError(`must be a whole number from ${min} to ${max}`, 'bad-option', `--${name}`);
   return v;
 }
 function numOpt(name: string): number | undefined {
@@ -76,7 +77,12 @@ async function main(): Promise<void> {
   const count = intOpt('samples', 32, 1, 256);
   const maxPieces = intOpt('pieces', 16, 0, 1000);
   const length = parseLength(opt('length', '60s'));
-  if (length.seconds === undefined) throw new ClaraError('give the length as a time (60s, 2m): the human pieces are cut to the same time', 'bad-option', '--length');
+  if (length.seconds === undefined)
+    throw new ClaraError(
+      'give the length as a time (60s, 2m): the human pieces are cut to the same time',
+      'bad-option',
+      '--length',
+    );
   const seconds = length.seconds;
   const promptBars = intOpt('prompt-bars', 8, 1, 1000);
   const promptWords = has('prompt-words') ? intOpt('prompt-words', 200, 1, 100_000) : null;
@@ -86,7 +92,11 @@ async function main(): Promise<void> {
   const sampling: SamplingOptions = checkSampling(
     topK !== undefined || topP !== undefined
       ? { temperature, topK, topP }
-      : { temperature, topN: numOpt('top-n') ?? CLARA_NOTEWISE_SAMPLING.topN, truncProb: numOpt('trunc-prob') ?? CLARA_NOTEWISE_SAMPLING.truncProb },
+      : {
+          temperature,
+          topN: numOpt('top-n') ?? CLARA_NOTEWISE_SAMPLING.topN,
+          truncProb: numOpt('trunc-prob') ?? CLARA_NOTEWISE_SAMPLING.truncProb,
+        },
   );
   const backend = await initBackend(parseBackendChoice(opt('backend', 'auto')));
 
@@ -97,7 +107,8 @@ async function main(): Promise<void> {
   let selection: { composers: string[] | null; ensembles: string[] | null } = { composers: null, ensembles: null };
   const home = has('home') ? path.resolve(opt('home', '')) : null;
   if (home) {
-    if (!fs.existsSync(path.join(home, 'catalog.sqlite'))) throw new ClaraError('has no catalog.sqlite: not a Clara data folder', 'bad-option', home);
+    if (!fs.existsSync(path.join(home, 'catalog.sqlite')))
+      throw new ClaraError('has no catalog.sqlite: not a Clara data folder', 'bad-option', home);
     const user = Catalog.open(home);
     try {
       const cp = resolveCheckpoint(user, ref);
@@ -105,10 +116,19 @@ async function main(): Promise<void> {
       cpInfo = { runId: cp.runId, step: cp.runId === 'bundled' ? null : cp.step, valLoss: cp.valLoss };
       if (cp.runId === 'bundled') corpusInputs = [demoCorpusDir()];
       else {
-        const cfg = (user.runs.get(cp.runId).config ?? {}) as { composers?: string[] | null; ensembles?: string[] | null };
-        selection = { composers: cfg.composers?.length ? cfg.composers : null, ensembles: cfg.ensembles?.length ? cfg.ensembles : null };
+        const cfg = (user.runs.get(cp.runId).config ?? {}) as {
+          composers?: string[] | null;
+          ensembles?: string[] | null;
+        };
+        selection = {
+          composers: cfg.composers?.length ? cfg.composers : null,
+          ensembles: cfg.ensembles?.length ? cfg.ensembles : null,
+        };
         // Only the held-out pieces are needed; their hashes give the same split in the bench's catalog.
-        corpusInputs = user.listPieces({ split: 'test' }).map((p) => p.path).filter((p) => fs.existsSync(p));
+        corpusInputs = user
+          .listPieces({ split: 'test' })
+          .map((p) => p.path)
+          .filter((p) => fs.existsSync(p));
       }
     } finally {
       user.close();
@@ -119,12 +139,17 @@ async function main(): Promise<void> {
     corpusInputs = [path.resolve(opt('corpus', demoCorpusDir()))];
   } else if (ref === 'best' || ref === 'latest') {
     const bundled = bundledModelDir();
-    if (!bundled) throw new ClaraError('the bundled model (models/piano-notewise) is not installed', 'not-found', 'checkpoint');
+    if (!bundled)
+      throw new ClaraError('the bundled model (models/piano-notewise) is not installed', 'not-found', 'checkpoint');
     cpPath = bundled;
     cpInfo = { runId: 'bundled', step: null, valLoss: null };
     corpusInputs = [path.resolve(opt('corpus', demoCorpusDir()))];
   } else {
-    throw new ClaraError(`"${ref}" is not a checkpoint folder; a run's checkpoint needs --home DATA_FOLDER`, 'bad-option', '--checkpoint');
+    throw new ClaraError(
+      `"${ref}" is not a checkpoint folder; a run's checkpoint needs --home DATA_FOLDER`,
+      'bad-option',
+      '--checkpoint',
+    );
   }
   const meta = readCheckpointMeta(cpPath);
   const trainer = (meta.trainer ?? {}) as { step?: number; bestValLoss?: number | null };
@@ -139,15 +164,28 @@ async function main(): Promise<void> {
     const importS = (performance.now() - tImport) / 1000;
     catalog.runs.create({ id: 'bench', encoding: meta.encoding, preset: 'bench', config: {}, backend: backend.chosen });
     catalog.runs.end('bench', { status: 'stopped', code: 'user-stop', reason: 'registered for the benchmark' });
-    catalog.runs.putCheckpoint({ runId: 'bench', kind: 'best', step: cpInfo.step ?? trainer.step ?? 0, epoch: 0, valLoss: cpInfo.valLoss ?? trainer.bestValLoss ?? null, trainLoss: null, path: cpPath });
+    catalog.runs.putCheckpoint({
+      runId: 'bench',
+      kind: 'best',
+      step: cpInfo.step ?? trainer.step ?? 0,
+      epoch: 0,
+      valLoss: cpInfo.valLoss ?? trainer.bestValLoss ?? null,
+      trainLoss: null,
+      path: cpPath,
+    });
     const checkpoint = 'bench:best';
 
     const testPieces = catalog
       .listPieces({ split: 'test' })
-      .filter((p) => (!selection.composers || selection.composers.includes(p.composer)) && (!selection.ensembles || selection.ensembles.includes(p.ensemble)))
+      .filter(
+        (p) =>
+          (!selection.composers || selection.composers.includes(p.composer)) &&
+          (!selection.ensembles || selection.ensembles.includes(p.ensemble)),
+      )
       .sort((a, b) => a.hash.localeCompare(b.hash))
       .slice(0, maxPieces);
-    if (testPieces.length === 0 && maxPieces > 0) log('no held-out test pieces in the corpus: continuations and the human set are skipped');
+    if (testPieces.length === 0 && maxPieces > 0)
+      log('no held-out test pieces in the corpus: continuations and the human set are skipped');
 
     // 3. Generate: one batch of unprompted samples, one continuation per test piece.
     const tGen = performance.now();
@@ -158,16 +196,44 @@ async function main(): Promise<void> {
         log(`${what}: ${d}/${t} words`);
       }
     };
-    const unprompted = generateSamples(catalog, tmp, { checkpoint, prompt: { kind: 'none' }, count, seconds, sampling, seed }, progress(`${count} unprompted samples`));
-    const continued: Array<{ piece: (typeof testPieces)[number]; file: string; promptBeats: number; human: MusicPiece }> = [];
+    const unprompted = generateSamples(
+      catalog,
+      tmp,
+      { checkpoint, prompt: { kind: 'none' }, count, seconds, sampling, seed },
+      progress(`${count} unprompted samples`),
+    );
+    const continued: Array<{
+      piece: (typeof testPieces)[number];
+      file: string;
+      promptBeats: number;
+      human: MusicPiece;
+    }> = [];
     for (const [i, piece] of testPieces.entries()) {
       const human = pieceFromMidi(fs.readFileSync(piece.path), piece.path);
       const words = encodePiece(catalog.pieceNotes(piece.id), meta.encoding, meta.encodingOptions);
-      const cut = promptWords !== null ? { words: Math.min(promptWords, words.length), steps: stepsOfWords(words.slice(0, promptWords), meta.encoding) } : promptCut(words, meta.encoding, Math.round(promptBars * beatsPerBar(human) * meta.encodingOptions.sampleFreq));
+      const cut =
+        promptWords !== null
+          ? {
+              words: Math.min(promptWords, words.length),
+              steps: stepsOfWords(words.slice(0, promptWords), meta.encoding),
+            }
+          : promptCut(
+              words,
+              meta.encoding,
+              Math.round(promptBars * beatsPerBar(human) * meta.encodingOptions.sampleFreq),
+            );
       const [row] = generateSamples(
         catalog,
         tmp,
-        { checkpoint, prompt: { kind: 'piece', pieceId: piece.id }, promptWords: cut.words, count: 1, seconds, sampling, seed },
+        {
+          checkpoint,
+          prompt: { kind: 'piece', pieceId: piece.id },
+          promptWords: cut.words,
+          count: 1,
+          seconds,
+          sampling,
+          seed,
+        },
         progress(`continuation ${i + 1}/${testPieces.length} (${piece.title})`),
       );
       continued.push({ piece, file: row!.file, promptBeats: cut.steps / meta.encodingOptions.sampleFreq, human });
@@ -194,13 +260,26 @@ async function main(): Promise<void> {
       const kh = keyContinuation(prompt, rest.notes);
       sK.push(ks);
       hK.push(kh);
-      return { piece: `${c.piece.composer}: ${c.piece.title}`, promptBeats: +c.promptBeats.toFixed(2), promptKey: ks?.prompt ?? kh?.prompt ?? null, sampleKey: ks?.continuation ?? null, humanKey: kh?.continuation ?? null };
+      return {
+        piece: `${c.piece.composer}: ${c.piece.title}`,
+        promptBeats: +c.promptBeats.toFixed(2),
+        promptKey: ks?.prompt ?? kh?.prompt ?? null,
+        sampleKey: ks?.continuation ?? null,
+        humanKey: kh?.continuation ?? null,
+      };
     });
     const measureS = (performance.now() - tMeasure) / 1000;
 
     const out = {
       bench: 'music',
-      checkpoint: { ref, path: cpPath, runId: cpInfo.runId, step: cpInfo.step ?? trainer.step ?? null, valLoss: cpInfo.valLoss ?? trainer.bestValLoss ?? null, encoding: meta.encoding },
+      checkpoint: {
+        ref,
+        path: cpPath,
+        runId: cpInfo.runId,
+        step: cpInfo.step ?? trainer.step ?? null,
+        valLoss: cpInfo.valLoss ?? trainer.bestValLoss ?? null,
+        encoding: meta.encoding,
+      },
       seeds: { unprompted: seed, continuations: seed },
       settings: {
         samples: count,
@@ -216,7 +295,12 @@ async function main(): Promise<void> {
       human: { openings: summarise(hO), continuations: summarise(hC, hK) },
       overlap: { unprompted: overlaps(sU, hO), continuations: overlaps(sC, hC) },
       continuationKeys: perPiece,
-      timing: { importS: +importS.toFixed(1), generateS: +generateS.toFixed(1), measureS: +measureS.toFixed(1), totalS: +((performance.now() - t0) / 1000).toFixed(1) },
+      timing: {
+        importS: +importS.toFixed(1),
+        generateS: +generateS.toFixed(1),
+        measureS: +measureS.toFixed(1),
+        totalS: +((performance.now() - t0) / 1000).toFixed(1),
+      },
     };
     process.stdout.write(`${JSON.stringify(out, null, 2)}\n`);
   } finally {

@@ -27,7 +27,13 @@ interface Frames {
 function summarise(deltas: number[]): Frames {
   const d = [...deltas].sort((a, b) => a - b);
   const mean = d.reduce((a, b) => a + b, 0) / d.length;
-  return { frames: d.length, meanMs: +mean.toFixed(2), p95Ms: +d[Math.floor(d.length * 0.95)]!.toFixed(2), maxMs: +d[d.length - 1]!.toFixed(2), fps: +(1000 / mean).toFixed(1) };
+  return {
+    frames: d.length,
+    meanMs: +mean.toFixed(2),
+    p95Ms: +d[Math.floor(d.length * 0.95)]!.toFixed(2),
+    maxMs: +d[d.length - 1]!.toFixed(2),
+    fps: +(1000 / mean).toFixed(1),
+  };
 }
 
 /** Records frame intervals in the page while `drive` runs. */
@@ -41,16 +47,24 @@ async function framesWhile(s: Studio, drive: () => Promise<void>): Promise<Frame
     requestAnimationFrame(tick);
   })()`);
   await drive();
-  const deltas = (await s.page.evaluate('(() => { window.__stop = true; return window.__frames.slice(2); })()')) as number[];
+  const deltas = (await s.page.evaluate(
+    '(() => { window.__stop = true; return window.__frames.slice(2); })()',
+  )) as number[];
   return summarise(deltas);
 }
 
 /** Opens the studio on a data folder: ms from navigation to the first rows drawn, and to the whole list loaded. */
-async function firstPaint(dataDir: string, expectRows: number): Promise<{ ms: number; fullMs: number; studio: Studio }> {
+async function firstPaint(
+  dataDir: string,
+  expectRows: number,
+): Promise<{ ms: number; fullMs: number; studio: Studio }> {
   const studio = await openStudio('bench', { dataDir });
   await studio.page.locator('[data-piece-id]').first().waitFor({ timeout: 60_000 });
   const ms = (await studio.page.evaluate('performance.now()')) as number;
-  await studio.page.getByTestId('summary').getByText(`showing ${expectRows}`, { exact: false }).waitFor({ timeout: 60_000 });
+  await studio.page
+    .getByTestId('summary')
+    .getByText(`showing ${expectRows}`, { exact: false })
+    .waitFor({ timeout: 60_000 });
   await studio.page.waitForFunction(`!document.querySelector('[data-testid=summary]').textContent.includes('…')`);
   const fullMs = (await studio.page.evaluate('performance.now()')) as number;
   return { ms: Math.round(ms), fullMs: Math.round(fullMs), studio };
@@ -88,7 +102,14 @@ try {
   // 3. A 20,000-note sample for the piano roll.
   const o = resolveEncodingOptions();
   const notes: StepNote[] = [];
-  for (let i = 0; i < 20_000; i++) notes.push({ key: (i * 7 + Math.floor(i / 5)) % 62, start: i * 3, dur: 6 + (i % 18), velocity: 40 + (i % 80), voice: i % 9 === 0 ? 'v' : 'p' } as StepNote);
+  for (let i = 0; i < 20_000; i++)
+    notes.push({
+      key: (i * 7 + Math.floor(i / 5)) % 62,
+      start: i * 3,
+      dur: 6 + (i % 18),
+      velocity: 40 + (i % 80),
+      voice: i % 9 === 0 ? 'v' : 'p',
+    } as StepNote);
   const file = path.join(home, 'big-sample.mid');
   fs.writeFileSync(file, writeMidi(notes, o));
   c2.samples.add(

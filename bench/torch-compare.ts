@@ -57,9 +57,24 @@ const T = p.bptt;
 const B = p.batchSize;
 
 function windows(items: Int32Array[], seed: number | null, n: number): Window[] {
-  const order = seed === null ? items.map((_, i) => i) : shuffled(items.map((_, i) => i), seed);
+  const order =
+    seed === null
+      ? items.map((_, i) => i)
+      : shuffled(
+          items.map((_, i) => i),
+          seed,
+        );
   // Items stand for pieces by index (pieceId); no transposition, the same for both sides.
-  const make = () => new BpttBatches(order.map((i) => ({ pieceId: i, shift: 0 })), B, T, (it) => items[it.pieceId]!, vocab.eos, undefined, (it) => items[it.pieceId]!.length);
+  const make = () =>
+    new BpttBatches(
+      order.map((i) => ({ pieceId: i, shift: 0 })),
+      B,
+      T,
+      (it) => items[it.pieceId]!,
+      vocab.eos,
+      undefined,
+      (it) => items[it.pieceId]!.length,
+    );
   let b = make();
   const out: Window[] = [];
   while (out.length < n) {
@@ -86,9 +101,25 @@ function exportRun(seed: number, trainW: Window[]): string {
   return file;
 }
 
-async function ours(seed: number, trainW: Window[]): Promise<{ valid: Array<[number, number]>; trainCe: number[]; tokensPerSec: number }> {
+async function ours(
+  seed: number,
+  trainW: Window[],
+): Promise<{ valid: Array<[number, number]>; trainCe: number[]; tokensPerSec: number }> {
   await initBackend('wasm');
-  const model = new AwdLstm({ vocabSize: vocab.size, embSize: p.embSize, hiddenSize: p.hiddenSize, layers: p.layers, dropoutEmb: p.dropoutEmb, dropoutInput: p.dropoutInput, dropoutHidden: p.dropoutHidden, dropoutOutput: p.dropoutOutput, weightDrop: p.weightDrop }, seed);
+  const model = new AwdLstm(
+    {
+      vocabSize: vocab.size,
+      embSize: p.embSize,
+      hiddenSize: p.hiddenSize,
+      layers: p.layers,
+      dropoutEmb: p.dropoutEmb,
+      dropoutInput: p.dropoutInput,
+      dropoutHidden: p.dropoutHidden,
+      dropoutOutput: p.dropoutOutput,
+      weightDrop: p.weightDrop,
+    },
+    seed,
+  );
   const adam = new Adam(model.params(), p.beta1, p.beta2, p.weightDecay);
   const validCurve: Array<[number, number]> = [];
   const trainCe: number[] = [];
@@ -96,7 +127,15 @@ async function ours(seed: number, trainW: Window[]): Promise<{ valid: Array<[num
   let trainMs = 0;
   for (let step = 0; step < stopAt; step++) {
     const t0 = performance.now();
-    const r = trainStep(model, adam, trainW[step]!, state, seed * 1_000_003 + step * 97, learningRate(p.schedule, p.lr, step / steps), p);
+    const r = trainStep(
+      model,
+      adam,
+      trainW[step]!,
+      state,
+      seed * 1_000_003 + step * 97,
+      learningRate(p.schedule, p.lr, step / steps),
+      p,
+    );
     trainMs += performance.now() - t0;
     state = r.state;
     trainCe.push(+r.ce.toFixed(4));
@@ -123,7 +162,9 @@ async function ours(seed: number, trainW: Window[]): Promise<{ valid: Array<[num
 
 /** Mean training cross-entropy per evaluation interval: the spike shows here too, without the noise of single steps. */
 function intervals(ce: number[]): number[] {
-  return evalSteps.filter((s) => s <= ce.length).map((s) => +(ce.slice(s - evalEvery, s).reduce((a, b) => a + b, 0) / evalEvery).toFixed(3));
+  return evalSteps
+    .filter((s) => s <= ce.length)
+    .map((s) => +(ce.slice(s - evalEvery, s).reduce((a, b) => a + b, 0) / evalEvery).toFixed(3));
 }
 
 const results: Record<string, unknown> = {};
@@ -138,9 +179,17 @@ for (const seed of seeds) {
     const file = exportRun(seed, trainW);
     const cfg = { ...p, vocab: vocab.size, steps, validWindows, evalEvery, seed, T, B, data: file };
     const py = fs.existsSync('/usr/bin/python3') ? '/usr/bin/python3' : 'python3';
-    const r = spawnSync(py, [path.join(path.dirname(self), 'torch_compare.py'), JSON.stringify(cfg)], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
-    const t = r.status === 0 ? (JSON.parse(r.stdout) as { valid: Array<[number, number]>; trainCe: number[]; tokensPerSec: number }) : null;
-    entry.torch = t ? { ...t, trainCe: intervals(t.trainCe) } : { unavailable: 'python3-torch not usable (apt-get install python3-torch libopenblas0-pthread)' };
+    const r = spawnSync(py, [path.join(path.dirname(self), 'torch_compare.py'), JSON.stringify(cfg)], {
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    const t =
+      r.status === 0
+        ? (JSON.parse(r.stdout) as { valid: Array<[number, number]>; trainCe: number[]; tokensPerSec: number })
+        : null;
+    entry.torch = t
+      ? { ...t, trainCe: intervals(t.trainCe) }
+      : { unavailable: 'python3-torch not usable (apt-get install python3-torch libopenblas0-pthread)' };
   }
   results[`seed${seed}`] = entry;
 }

@@ -38,7 +38,17 @@ async function measure(backend: BackendChoice): Promise<{ tokensPerSec: number; 
     if (ids.length > (p.bptt + 1) * p.batchSize * 2) break;
     ids.push(...vocab.ids(encodePiece(readMidi(fs.readFileSync(f)), 'notewise', o)), vocab.eos);
   }
-  const model = new AwdLstm({ vocabSize: vocab.size, embSize: p.embSize, hiddenSize: p.hiddenSize, layers: p.layers, dropoutEmb: p.dropoutEmb, dropoutInput: p.dropoutInput, dropoutHidden: p.dropoutHidden, dropoutOutput: p.dropoutOutput, weightDrop: p.weightDrop });
+  const model = new AwdLstm({
+    vocabSize: vocab.size,
+    embSize: p.embSize,
+    hiddenSize: p.hiddenSize,
+    layers: p.layers,
+    dropoutEmb: p.dropoutEmb,
+    dropoutInput: p.dropoutInput,
+    dropoutHidden: p.dropoutHidden,
+    dropoutOutput: p.dropoutOutput,
+    weightDrop: p.weightDrop,
+  });
   const adam = new Adam(model.params(), p.beta1, p.beta2, p.weightDecay);
   const T = p.bptt;
   const B = p.batchSize;
@@ -81,10 +91,14 @@ if (phase) {
   const results: Record<string, unknown> = {};
   let best: { backend: string; tokensPerSec: number } | null = null;
   for (const b of backends) {
-    const r = spawnSync(process.execPath, ['--import', 'tsx', self, '--phase', b, '--preset', presetName, '--steps', String(steps)], { encoding: 'utf8' });
-    const m = (r.status === 0 ? JSON.parse(r.stdout) : { unavailable: r.stderr.trim().split('\n').at(-1) ?? 'failed' }) as
-      | { tokensPerSec: number; stepMs: number; detail: string }
-      | { unavailable: string };
+    const r = spawnSync(
+      process.execPath,
+      ['--import', 'tsx', self, '--phase', b, '--preset', presetName, '--steps', String(steps)],
+      { encoding: 'utf8' },
+    );
+    const m = (
+      r.status === 0 ? JSON.parse(r.stdout) : { unavailable: r.stderr.trim().split('\n').at(-1) ?? 'failed' }
+    ) as { tokensPerSec: number; stepMs: number; detail: string } | { unavailable: string };
     if ('unavailable' in m) {
       results[b] = m;
       continue;
@@ -92,11 +106,36 @@ if (phase) {
     results[b] = { tokensPerSec: Math.round(m.tokensPerSec), stepMs: Math.round(m.stepMs), detail: m.detail };
     if (!best || m.tokensPerSec > best.tokensPerSec) best = { backend: b, tokensPerSec: m.tokensPerSec };
   }
-  let torch: { torchTokensPerSec: number; torchVersion: string; threads: number } | { unavailable: string } = { unavailable: 'skipped (--no-torch)' };
+  let torch: { torchTokensPerSec: number; torchVersion: string; threads: number } | { unavailable: string } = {
+    unavailable: 'skipped (--no-torch)',
+  };
   if (!args.includes('--no-torch')) {
     const py = fs.existsSync('/usr/bin/python3') ? '/usr/bin/python3' : 'python3';
-    const r = spawnSync(py, [path.join(path.dirname(self), 'torch_reference.py'), '--vocab', String(vocabSize), '--emb', String(p.embSize), '--hidden', String(p.hiddenSize), '--layers', String(p.layers), '--bptt', String(p.bptt), '--batch', String(p.batchSize), '--steps', String(steps)], { encoding: 'utf8' });
-    torch = r.status === 0 ? JSON.parse(r.stdout) : { unavailable: `python3-torch not usable: ${r.stderr.trim().split('\n').at(-1) ?? ''}` };
+    const r = spawnSync(
+      py,
+      [
+        path.join(path.dirname(self), 'torch_reference.py'),
+        '--vocab',
+        String(vocabSize),
+        '--emb',
+        String(p.embSize),
+        '--hidden',
+        String(p.hiddenSize),
+        '--layers',
+        String(p.layers),
+        '--bptt',
+        String(p.bptt),
+        '--batch',
+        String(p.batchSize),
+        '--steps',
+        String(steps),
+      ],
+      { encoding: 'utf8' },
+    );
+    torch =
+      r.status === 0
+        ? JSON.parse(r.stdout)
+        : { unavailable: `python3-torch not usable: ${r.stderr.trim().split('\n').at(-1) ?? ''}` };
   }
   const torchTps = 'torchTokensPerSec' in torch ? torch.torchTokensPerSec : null;
   const ratio = best && torchTps ? best.tokensPerSec / torchTps : null;
@@ -105,7 +144,14 @@ if (phase) {
       {
         bench: 'train',
         preset: presetName,
-        model: { vocab: vocabSize, embedding: p.embSize, hidden: p.hiddenSize, layers: p.layers, bptt: p.bptt, batch: p.batchSize },
+        model: {
+          vocab: vocabSize,
+          embedding: p.embSize,
+          hidden: p.hiddenSize,
+          layers: p.layers,
+          bptt: p.bptt,
+          batch: p.batchSize,
+        },
         backend: best?.backend ?? null,
         tfjsTokensPerSec: best ? Math.round(best.tokensPerSec) : null,
         torchTokensPerSec: torchTps ? Math.round(torchTps) : null,

@@ -6,7 +6,10 @@ import { fileURLToPath } from 'node:url';
 import { register } from 'tsx/esm/api';
 
 const benchDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', 'bench');
-const available = fs.readdirSync(benchDir).filter((f) => /^[a-z-]+\.ts$/.test(f)).map((f) => f.slice(0, -3));
+const available = fs
+  .readdirSync(benchDir)
+  .filter((f) => /^[a-z-]+\.ts$/.test(f))
+  .map((f) => f.slice(0, -3));
 const name = process.argv[2];
 if (!name || !available.includes(name)) {
   process.stderr.write(`usage: npm run bench -- <${available.join('|')}> [options]\n`);

@@ -5,7 +5,14 @@ import os from 'node:os';
 import path from 'node:path';
 import readline from 'node:readline';
 import { fileURLToPath } from 'node:url';
-import { _electron, chromium, type Browser, type BrowserContext, type ElectronApplication, type Page } from 'playwright-core';
+import {
+  _electron,
+  chromium,
+  type Browser,
+  type BrowserContext,
+  type ElectronApplication,
+  type Page,
+} from 'playwright-core';
 import { findDesktop } from '../src/cli/desktop';
 
 export const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -25,7 +32,11 @@ export const shotsDir = path.join(root, 'e2e', 'screenshots');
 /** Builds the studio once if no build is there (the specs drive the built renderer, as users get it). */
 export function ensureBuilt(): void {
   if (fs.existsSync(path.join(root, 'out', 'renderer', 'index.html'))) return;
-  const r = spawnSync(process.execPath, [path.join(root, 'node_modules', 'electron-vite', 'bin', 'electron-vite.js'), 'build'], { cwd: root, stdio: 'inherit' });
+  const r = spawnSync(
+    process.execPath,
+    [path.join(root, 'node_modules', 'electron-vite', 'bin', 'electron-vite.js'), 'build'],
+    { cwd: root, stdio: 'inherit' },
+  );
   if (r.status !== 0) throw new Error('electron-vite build failed');
 }
 
@@ -52,11 +63,15 @@ export async function openStudio(prefix: string, opts: { dataDir?: string } = {}
   if (target === 'electron') return openDesktop(dataDir, !opts.dataDir);
   // The token goes in through the environment, as a user should pass one: never in argv, where `ps` shows it.
   const token = randomBytes(24).toString('base64url');
-  const server: ChildProcess = spawn(process.execPath, [path.join(root, 'bin', 'clara.mjs'), '--data-dir', dataDir, 'serve'], {
-    cwd: root,
-    stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...process.env, CLARA_TOKEN: token },
-  });
+  const server: ChildProcess = spawn(
+    process.execPath,
+    [path.join(root, 'bin', 'clara.mjs'), '--data-dir', dataDir, 'serve'],
+    {
+      cwd: root,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, CLARA_TOKEN: token },
+    },
+  );
   let stderr = '';
   server.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
   const url = await new Promise<string>((resolve, reject) => {
@@ -70,14 +85,19 @@ export async function openStudio(prefix: string, opts: { dataDir?: string } = {}
     });
     server.on('exit', (code) => reject(new Error(`clara serve exited with ${code}: ${stderr}`)));
   });
-  const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ['--no-sandbox', '--autoplay-policy=no-user-gesture-required'] });
+  const browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    headless: true,
+    args: ['--no-sandbox', '--autoplay-policy=no-user-gesture-required'],
+  });
   const context = await browser.newContext({ viewport: { width: 1400, height: 900 }, acceptDownloads: true });
   const page = await context.newPage();
   const problems = watch(page);
   await page.goto(url);
   fs.mkdirSync(shotsDir, { recursive: true });
   const u = new URL(url);
-  if (u.searchParams.get('token') !== token) throw new Error(`clara serve printed ${url}, not the token it was given in CLARA_TOKEN`);
+  if (u.searchParams.get('token') !== token)
+    throw new Error(`clara serve printed ${url}, not the token it was given in CLARA_TOKEN`);
   return {
     url,
     token,
@@ -102,7 +122,8 @@ function watch(page: Page): string[] {
   const problems: string[] = [];
   page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
   page.on('console', (m) => {
-    if (m.type() === 'error' && !/favicon/.test(m.location().url)) problems.push(`console: ${m.text()} (${m.location().url})`);
+    if (m.type() === 'error' && !/favicon/.test(m.location().url))
+      problems.push(`console: ${m.text()} (${m.location().url})`);
   });
   return problems;
 }
@@ -112,10 +133,18 @@ async function openDesktop(dataDir: string, ownDir: boolean): Promise<Studio> {
   const desktop = findDesktop();
   if (!desktop.ok) throw new Error(`CLARA_E2E_TARGET=electron, but ${desktop.reason}`);
   if (!fs.existsSync(path.join(root, 'native', 'electron', 'better_sqlite3.node'))) {
-    const r = spawnSync(process.execPath, [path.join(root, 'scripts', 'rebuild-electron-sqlite.mjs')], { cwd: root, stdio: 'inherit' });
+    const r = spawnSync(process.execPath, [path.join(root, 'scripts', 'rebuild-electron-sqlite.mjs')], {
+      cwd: root,
+      stdio: 'inherit',
+    });
     if (r.status !== 0) throw new Error('building better-sqlite3 for Electron failed');
   }
-  const app: ElectronApplication = await _electron.launch({ executablePath: desktop.binary, args: [root], cwd: root, env: { ...process.env, CLARA_HOME: dataDir } });
+  const app: ElectronApplication = await _electron.launch({
+    executablePath: desktop.binary,
+    args: [root],
+    cwd: root,
+    env: { ...process.env, CLARA_HOME: dataDir },
+  });
   const page = await app.firstWindow();
   const problems = watch(page);
   fs.mkdirSync(shotsDir, { recursive: true });

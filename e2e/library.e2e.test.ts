@@ -83,22 +83,28 @@ describe.skipIf(!haveBrowser)('library (served twin in chromium)', () => {
   });
 
   // The desktop app imports through its native dialog, which a test cannot drive; the file picker is the served twin's.
-  it.skipIf(target === 'electron')('imports picked files and reports the ones that fail, with reasons, again later', async () => {
-    const { page } = s;
-    const good = path.join(root, 'resources', 'demo-corpus', 'Chopin');
-    const goodFile = path.join(good, fs.readdirSync(good).find((f) => f.endsWith('.mid'))!);
-    const bad = path.join(s.dataDir, 'broken.mid');
-    fs.writeFileSync(bad, 'this is not a MIDI file');
-    await page.getByTestId('file-input').setInputFiles([goodFile, bad]);
-    await page.getByTestId('import-report').waitFor();
-    await expect.poll(async () => page.locator('.summary').textContent(), { timeout: 30_000 }).toMatch(/1 failed/);
-    await page.getByTestId('import-report').click();
-    const dialog = page.getByTestId('report-dialog');
-    await expect.poll(() => dialog.textContent()).toContain('broken.mid');
-    await expect.poll(() => dialog.textContent()).toContain('not a MIDI file');
-    await s.shot('library-import-report');
-    await dialog.getByRole('button', { name: 'Close' }).click();
-  });
+  it.skipIf(target === 'electron')(
+    'imports picked files and reports the ones that fail, with reasons, again later',
+    async () => {
+      const { page } = s;
+      const good = path.join(root, 'resources', 'demo-corpus', 'Chopin');
+      const goodFile = path.join(
+        good,
+        fs.readdirSync(good).find((f) => f.endsWith('.mid'))!,
+      );
+      const bad = path.join(s.dataDir, 'broken.mid');
+      fs.writeFileSync(bad, 'this is not a MIDI file');
+      await page.getByTestId('file-input').setInputFiles([goodFile, bad]);
+      await page.getByTestId('import-report').waitFor();
+      await expect.poll(async () => page.locator('.summary').textContent(), { timeout: 30_000 }).toMatch(/1 failed/);
+      await page.getByTestId('import-report').click();
+      const dialog = page.getByTestId('report-dialog');
+      await expect.poll(() => dialog.textContent()).toContain('broken.mid');
+      await expect.poll(() => dialog.textContent()).toContain('not a MIDI file');
+      await s.shot('library-import-report');
+      await dialog.getByRole('button', { name: 'Close' }).click();
+    },
+  );
 
   it('shows no page or console errors', () => {
     expect(s.problems).toEqual([]);
@@ -143,10 +149,18 @@ describe.skipIf(!haveBrowser || target === 'electron')('served twin imports off 
 describe.skipIf(!haveBrowser || target === 'electron')('served twin security', () => {
   it('answers 401 without the token, refuses path traversal, and serves only loopback', async () => {
     const post = (method: string, body: unknown, token?: string) =>
-      fetch(`${s.origin}/api/${method}`, { method: 'POST', headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) }, body: JSON.stringify(body) });
+      fetch(`${s.origin}/api/${method}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+        body: JSON.stringify(body),
+      });
     expect((await post('catalogSummary', {})).status).toBe(401);
     expect((await post('catalogSummary', {}, 'wrong-token-wrong-token')).status).toBe(401);
-    const trav = await post('uploadFile', { batch: 'abcdefgh-1', path: '../../../etc/evil.mid', dataBase64: 'TVRoZA==' }, s.token);
+    const trav = await post(
+      'uploadFile',
+      { batch: 'abcdefgh-1', path: '../../../etc/evil.mid', dataBase64: 'TVRoZA==' },
+      s.token,
+    );
     expect(trav.status).toBe(400);
     expect(((await trav.json()) as { error: { message: string } }).error.message).toMatch(/^uploadFile: path:/);
     expect(fs.existsSync(path.join(s.dataDir, '..', 'etc', 'evil.mid'))).toBe(false);

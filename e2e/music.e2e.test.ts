@@ -15,7 +15,7 @@ beforeAll(async () => {
 afterAll(async () => s?.close());
 
 describe.skipIf(!haveBrowser)('key, tempo and continuation from the Generate dialog', () => {
-  it('generates in D minor at 90 bpm and shows both in the sample\'s details and its file', async () => {
+  it("generates in D minor at 90 bpm and shows both in the sample's details and its file", async () => {
     const { page } = s;
     await page.getByTestId('open-generate').click();
     await page.getByTestId('seconds').fill('8');
@@ -25,7 +25,9 @@ describe.skipIf(!haveBrowser)('key, tempo and continuation from the Generate dia
     await page.getByTestId('generate').click();
     await expect.poll(() => page.locator('[data-sample-id]').count(), { timeout: 120_000 }).toBe(1);
     await page.locator('[data-sample-id]').first().click();
-    await expect.poll(() => page.getByTestId('written-as').textContent(), { timeout: 10_000 }).toMatch(/90 bpm · 4\/4 · D minor/);
+    await expect
+      .poll(() => page.getByTestId('written-as').textContent(), { timeout: 10_000 })
+      .toMatch(/90 bpm · 4\/4 · D minor/);
     const download = page.waitForEvent('download');
     await page.getByTestId('export-midi').click();
     const file = await (await download).path();
@@ -40,7 +42,9 @@ describe.skipIf(!haveBrowser)('key, tempo and continuation from the Generate dia
     await page.getByTestId('open-generate').click();
     await page.getByTestId('key').fill('H dur');
     await page.getByTestId('generate').click();
-    await expect.poll(() => page.getByRole('alert').textContent(), { timeout: 10_000 }).toContain('key: "H dur" is not a key');
+    await expect
+      .poll(() => page.getByRole('alert').textContent(), { timeout: 10_000 })
+      .toContain('key: "H dur" is not a key');
     await page.getByRole('button', { name: 'Dismiss' }).click();
     await page.getByTestId('key').fill('');
     await page.getByTestId('open-generate').click();
@@ -56,7 +60,9 @@ describe.skipIf(!haveBrowser)('key, tempo and continuation from the Generate dia
     await page.getByTestId('generate').click();
     await expect.poll(() => page.locator('[data-sample-id]').count(), { timeout: 120_000 }).toBe(2);
     await page.locator('[data-sample-id]').first().click();
-    await expect.poll(() => page.getByTestId('written-as').textContent(), { timeout: 10_000 }).toContain(`continues #${parentId}`);
+    await expect
+      .poll(() => page.getByTestId('written-as').textContent(), { timeout: 10_000 })
+      .toContain(`continues #${parentId}`);
   }, 200_000);
 
   it('shows no page or console errors but the refused call', () => {

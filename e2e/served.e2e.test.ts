@@ -17,7 +17,11 @@ let evilOrigin: string;
 
 /** What the catalog holds, asked the way a script would: Bearer header, no Origin. */
 async function pieces(): Promise<{ id: number; title: string }[]> {
-  const r = await fetch(`${s.origin}/api/listPieces`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${s.token}` }, body: '{}' });
+  const r = await fetch(`${s.origin}/api/listPieces`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${s.token}` },
+    body: '{}',
+  });
   const body = (await r.json()) as { value: { id: number; title: string }[] };
   return body.value.map(({ id, title }) => ({ id, title })).sort((a, b) => a.id - b.id);
 }
@@ -26,7 +30,10 @@ beforeAll(async () => {
   if (!served) return;
   dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'clara-e2e-served-'));
   const catalog = Catalog.open(dataDir);
-  await importPaths(catalog, [path.join(demoCorpus, 'Bach', 'bach_846.mid'), path.join(demoCorpus, 'Bach', 'bach_847.mid')]);
+  await importPaths(catalog, [
+    path.join(demoCorpus, 'Bach', 'bach_846.mid'),
+    path.join(demoCorpus, 'Bach', 'bach_847.mid'),
+  ]);
   catalog.close();
   s = await openStudio('served', { dataDir });
   // Another site on the same machine (same host, another port: same-site, so SameSite cookies would not stop it).

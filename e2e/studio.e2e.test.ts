@@ -54,7 +54,9 @@ describe.skipIf(!haveBrowser)('training dashboard and sample browser (served twi
     await page.getByTestId('generate').click();
     await expect.poll(() => page.locator('[data-sample-id]').count(), { timeout: 120_000 }).toBe(3);
     // Scored by the bundled critic and composer classifier as part of the job.
-    await expect.poll(async () => (await page.locator('[data-sample-id]').first().textContent()) ?? '', { timeout: 60_000 }).toMatch(/-?\d+\.\d\d/);
+    await expect
+      .poll(async () => (await page.locator('[data-sample-id]').first().textContent()) ?? '', { timeout: 60_000 })
+      .toMatch(/-?\d+\.\d\d/);
     await page.getByTestId('sort').selectOption('critic');
     await s.shot('samples-listed');
   }, 200_000);
@@ -88,7 +90,10 @@ describe.skipIf(!haveBrowser)('training dashboard and sample browser (served twi
 
   it('exports the sample as a WAV rendered offline with the sampled instruments', async () => {
     const { page } = s;
-    const [dl] = await Promise.all([page.waitForEvent('download', { timeout: 60_000 }), page.getByTestId('export-wav').click()]);
+    const [dl] = await Promise.all([
+      page.waitForEvent('download', { timeout: 60_000 }),
+      page.getByTestId('export-wav').click(),
+    ]);
     const bytes = fs.readFileSync(await dl.path());
     expect(bytes.subarray(0, 4).toString('latin1')).toBe('RIFF');
     expect(bytes.subarray(8, 12).toString('latin1')).toBe('WAVE');
@@ -118,7 +123,9 @@ describe.skipIf(!haveBrowser)('a training run across closing and reopening the s
       await st.page.getByTestId('steps').fill('100000');
       await st.page.getByTestId('eval-every').fill('30');
       await st.page.getByTestId('start-training').click();
-      await expect.poll(() => st.page.getByTestId('checkpoints').textContent(), { timeout: 90_000 }).toContain('latest');
+      await expect
+        .poll(() => st.page.getByTestId('checkpoints').textContent(), { timeout: 90_000 })
+        .toContain('latest');
       await st.close();
       st = await openStudio('reopen', { dataDir });
       await st.page.getByRole('button', { name: 'Training' }).click();

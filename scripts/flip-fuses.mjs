@@ -19,9 +19,12 @@ export default async function afterPack(context) {
   const binary =
     electronPlatformName === 'darwin' || electronPlatformName === 'mas'
       ? path.join(appOutDir, `${name}.app`)
-      : path.join(appOutDir, electronPlatformName === 'win32' ? `${name}.exe` : packager.executableName ?? name);
+      : path.join(appOutDir, electronPlatformName === 'win32' ? `${name}.exe` : (packager.executableName ?? name));
   // electron-builder's Arch enum: 3 is arm64.
-  await flipClaraFuses(binary, { asar: true, resetAdHocDarwinSignature: electronPlatformName === 'darwin' && arch === 3 });
+  await flipClaraFuses(binary, {
+    asar: true,
+    resetAdHocDarwinSignature: electronPlatformName === 'darwin' && arch === 3,
+  });
 }
 
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
@@ -32,7 +35,10 @@ if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.me
     process.exit(2);
   }
   try {
-    await flipClaraFuses(target, { asar: args.includes('--asar'), resetAdHocDarwinSignature: process.platform === 'darwin' && process.arch === 'arm64' });
+    await flipClaraFuses(target, {
+      asar: args.includes('--asar'),
+      resetAdHocDarwinSignature: process.platform === 'darwin' && process.arch === 'arm64',
+    });
     console.log(`fuses flipped in ${target}: ${JSON.stringify(await getCurrentFuseWire(target))}`);
   } catch (err) {
     console.error(`${target}: ${err instanceof Error ? err.message : String(err)}`);

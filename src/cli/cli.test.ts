@@ -11,10 +11,13 @@ const bin = path.join(repo, 'bin', 'clara.mjs');
 let dir: string;
 
 function clara(args: string[], input?: string): { code: number; stdout: string; stderr: string } {
-  const r = spawnSync(process.execPath, [bin, ...args], { encoding: 'utf8', input, env: { ...process.env, CLARA_HOME: path.join(dir, 'home') } });
+  const r = spawnSync(process.execPath, [bin, ...args], {
+    encoding: 'utf8',
+    input,
+    env: { ...process.env, CLARA_HOME: path.join(dir, 'home') },
+  });
   return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
 }
-
 
 beforeAll(() => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'clara-cli-'));
@@ -35,7 +38,16 @@ describe('clara CLI', () => {
     expect(words.slice(0, 5)).toEqual(['d9', 'p37', 'wait23', 'endp37', 'wait1']);
     fs.writeFileSync(path.join(dir, 'chopin.txt'), enc.stdout);
     const out = path.join(dir, 'chopin.mid');
-    const dec = clara(['decode', path.join(dir, 'chopin.txt'), '--encoding', 'notewise', '--sample-freq', '12', '-o', out]);
+    const dec = clara([
+      'decode',
+      path.join(dir, 'chopin.txt'),
+      '--encoding',
+      'notewise',
+      '--sample-freq',
+      '12',
+      '-o',
+      out,
+    ]);
     expect(dec.code, dec.stderr).toBe(0);
     // Encoding the decoded file gives the same words: the round trip is exact.
     const again = clara(['encode', out, '--encoding', 'notewise', '--no-pedal']);
@@ -50,7 +62,10 @@ describe('clara CLI', () => {
     expect(enc.code, enc.stderr).toBe(0);
     expect(enc.stdout.split(' ')[0]).toMatch(/^v[01]{62}p[01]{62}$/);
     const out = path.join(dir, 'handel.mid');
-    const dec = clara(['decode', '-', '--encoding', 'chordwise', '--sample-freq', '4', '--solo-program', '42', '-o', out], enc.stdout);
+    const dec = clara(
+      ['decode', '-', '--encoding', 'chordwise', '--sample-freq', '4', '--solo-program', '42', '-o', out],
+      enc.stdout,
+    );
     expect(dec.code, dec.stderr).toBe(0);
     const seen = readWithMido(out);
     if (seen) expect(seen.tracks).toBe(3);
@@ -61,23 +76,36 @@ describe('clara CLI', () => {
     fs.writeFileSync(notMidi, 'hello');
     expect(clara(['encode', notMidi, '--encoding', 'notewise']).stderr).toMatch(/x\.mid: not a MIDI file/);
     expect(clara(['encode', notMidi, '--encoding', 'wordwise']).stderr).toMatch(/not a MIDI file|unknown encoding/);
-    expect(clara(['encode', path.join(demoCorpus, 'Bach', 'bach_846.mid'), '--encoding', 'wordwise']).stderr).toMatch(/encoding: unknown encoding "wordwise"/);
-    expect(clara(['encode', path.join(dir, 'nope.mid'), '--encoding', 'notewise']).stderr).toMatch(/nope\.mid: cannot read \(ENOENT\)/);
-    expect(clara(['encode', notMidi, '--encoding', 'notewise', '--transpose', '9']).stderr).toMatch(/--transpose must be an integer from -6 to 5/);
+    expect(clara(['encode', path.join(demoCorpus, 'Bach', 'bach_846.mid'), '--encoding', 'wordwise']).stderr).toMatch(
+      /encoding: unknown encoding "wordwise"/,
+    );
+    expect(clara(['encode', path.join(dir, 'nope.mid'), '--encoding', 'notewise']).stderr).toMatch(
+      /nope\.mid: cannot read \(ENOENT\)/,
+    );
+    expect(clara(['encode', notMidi, '--encoding', 'notewise', '--transpose', '9']).stderr).toMatch(
+      /--transpose must be an integer from -6 to 5/,
+    );
     const empty = path.join(dir, 'empty.txt');
     fs.writeFileSync(empty, '  \n');
-    expect(clara(['decode', empty, '--encoding', 'notewise', '-o', path.join(dir, 'e.mid')]).stderr).toMatch(/empty\.txt: holds no words/);
+    expect(clara(['decode', empty, '--encoding', 'notewise', '-o', path.join(dir, 'e.mid')]).stderr).toMatch(
+      /empty\.txt: holds no words/,
+    );
   });
 
   it('imports with a JSON report of failures, then exports Clara-style text by split and shift', () => {
     const lib = path.join(dir, 'lib');
     fs.cpSync(path.join(demoCorpus, 'Bach'), path.join(lib, 'Bach'), { recursive: true });
-    fs.writeFileSync(path.join(lib, 'Bach', 'broken.mid'), fs.readFileSync(path.join(demoCorpus, 'Bach', 'bach_846.mid')).subarray(0, 500));
+    fs.writeFileSync(
+      path.join(lib, 'Bach', 'broken.mid'),
+      fs.readFileSync(path.join(demoCorpus, 'Bach', 'bach_846.mid')).subarray(0, 500),
+    );
     const r = clara(['import', lib, '--json']);
     expect(r.code, r.stderr).toBe(0);
     const report = JSON.parse(r.stdout) as { imported: number; failed: Array<{ path: string; error: string }> };
     expect(report.imported).toBe(3);
-    expect(report.failed).toEqual([{ path: path.join(lib, 'Bach', 'broken.mid'), error: expect.stringMatching(/^truncated/) }]);
+    expect(report.failed).toEqual([
+      { path: path.join(lib, 'Bach', 'broken.mid'), error: expect.stringMatching(/^truncated/) },
+    ]);
 
     const out = path.join(dir, 'text');
     const ex = clara(['export-text', '--encoding', 'notewise', '--out', out, '--json']);
@@ -87,7 +115,8 @@ describe('clara CLI', () => {
     expect(files.length).toBeGreaterThanOrEqual(3 * 9);
     expect(files.some((f) => /_t-?\d\.txt$/.test(f))).toBe(true);
     // A test piece's shifts are all in test/, never in train/.
-    const stems = (d: string) => new Set(fs.readdirSync(path.join(out, d)).map((f) => f.replace(/_t[+-]\d+\.txt$/, '')));
+    const stems = (d: string) =>
+      new Set(fs.readdirSync(path.join(out, d)).map((f) => f.replace(/_t[+-]\d+\.txt$/, '')));
     for (const s of stems('test')) expect(stems('train').has(s)).toBe(false);
   });
 
@@ -122,8 +151,12 @@ describe('clara CLI', () => {
     await new Promise((r) => child.on('exit', r));
     const d = db();
     expect(d.pragma('integrity_check', { simple: true })).toBe('ok');
-    const half = d.prepare(`SELECT count(*) AS c FROM pieces p WHERE NOT EXISTS (SELECT 1 FROM piece_notes n WHERE n.piece_id = p.id)
-       OR (SELECT count(*) FROM piece_encodings e WHERE e.piece_id = p.id) <> 2 OR NOT EXISTS (SELECT 1 FROM tracks t WHERE t.piece_id = p.id)`).get() as { c: number };
+    const half = d
+      .prepare(
+        `SELECT count(*) AS c FROM pieces p WHERE NOT EXISTS (SELECT 1 FROM piece_notes n WHERE n.piece_id = p.id)
+       OR (SELECT count(*) FROM piece_encodings e WHERE e.piece_id = p.id) <> 2 OR NOT EXISTS (SELECT 1 FROM tracks t WHERE t.piece_id = p.id)`,
+      )
+      .get() as { c: number };
     expect(half.c).toBe(0);
     const kept = (d.prepare('SELECT count(*) AS c FROM pieces').get() as { c: number }).c;
     d.close();
@@ -158,10 +191,30 @@ describe('bad input gets one clear line, never a stack trace', () => {
     home = path.join(dir, 'bad-input');
     fs.writeFileSync(afile(), 'not a folder');
     expect(clara(['--data-dir', home, 'import', path.join(demoCorpus, 'Bach'), '--json']).code).toBe(0);
-    const t = clara(['--data-dir', home, 'train', '--preset', 'tiny', '--steps', '1', '--eval-every', '1', '--val-tokens', '100', '--backend', 'cpu', '--json']);
+    const t = clara([
+      '--data-dir',
+      home,
+      'train',
+      '--preset',
+      'tiny',
+      '--steps',
+      '1',
+      '--eval-every',
+      '1',
+      '--val-tokens',
+      '100',
+      '--backend',
+      'cpu',
+      '--json',
+    ]);
     expect(t.code, t.stderr).toBe(0);
     const run = fs.readdirSync(path.join(home, 'runs'))[0]!;
-    best = path.join(home, 'runs', run, fs.readdirSync(path.join(home, 'runs', run)).find((d) => d.startsWith('best-'))!);
+    best = path.join(
+      home,
+      'runs',
+      run,
+      fs.readdirSync(path.join(home, 'runs', run)).find((d) => d.startsWith('best-'))!,
+    );
   });
 
   it('refuses a checkpoint with missing, truncated, oversized or non-finite weights, naming it', () => {
@@ -189,20 +242,39 @@ describe('bad input gets one clear line, never a stack trace', () => {
   it('names a --data-dir or --out that is a file, lies under one, or cannot be created', () => {
     const f = afile();
     refused(['--data-dir', f, 'pieces'], new RegExp(`^clara: --data-dir ${f}: is a file, not a folder$`));
-    refused(['--data-dir', path.join(f, 'sub'), 'pieces'], new RegExp(`^clara: --data-dir ${f}/sub: ${f} is a file, not a folder$`));
-    if (process.platform === 'linux') refused(['--data-dir', '/proc/clara-nope', 'pieces'], /^clara: --data-dir \/proc\/clara-nope: cannot create \/proc\/clara-nope \(ENOENT\)$/);
+    refused(
+      ['--data-dir', path.join(f, 'sub'), 'pieces'],
+      new RegExp(`^clara: --data-dir ${f}/sub: ${f} is a file, not a folder$`),
+    );
+    if (process.platform === 'linux')
+      refused(
+        ['--data-dir', '/proc/clara-nope', 'pieces'],
+        /^clara: --data-dir \/proc\/clara-nope: cannot create \/proc\/clara-nope \(ENOENT\)$/,
+      );
     refused(['export-model', 'best', '--out', f], new RegExp(`^clara: --out ${f}: is a file, not a folder$`));
-    refused(['export-text', '--encoding', 'notewise', '--out', path.join(f, 'text')], /^clara: --out .*: .*a-file is a file, not a folder$/);
-    refused(['generate', '-n', '1', '--length', '20', '--backend', 'cpu', '--out', f], /^clara: --out .*a-file: is a file, not a folder$/);
+    refused(
+      ['export-text', '--encoding', 'notewise', '--out', path.join(f, 'text')],
+      /^clara: --out .*: .*a-file is a file, not a folder$/,
+    );
+    refused(
+      ['generate', '-n', '1', '--length', '20', '--backend', 'cpu', '--out', f],
+      /^clara: --out .*a-file: is a file, not a folder$/,
+    );
     const words = path.join(dir, 'words.txt');
     fs.writeFileSync(words, 'p40 wait4 endp40 wait4');
-    refused(['decode', words, '--encoding', 'notewise', '-o', path.join(f, 'x.mid')], /^clara: --out .*x\.mid: .*a-file is a file, not a folder$/);
+    refused(
+      ['decode', words, '--encoding', 'notewise', '-o', path.join(f, 'x.mid')],
+      /^clara: --out .*x\.mid: .*a-file is a file, not a folder$/,
+    );
     refused(['decode', words, '--encoding', 'notewise', '-o', dir], /^clara: --out .*: is a folder, not a file$/);
     if (typeof process.getuid === 'function' && process.getuid() !== 0) {
       // Permissions do not bind root, so this one only runs as a normal user.
       const locked = path.join(dir, 'locked');
       fs.mkdirSync(locked, { mode: 0o555 });
-      refused(['export-model', 'best', '--out', path.join(locked, 'm')], /--out .*locked\/m: cannot create .* \(EACCES\)/);
+      refused(
+        ['export-model', 'best', '--out', path.join(locked, 'm')],
+        /--out .*locked\/m: cannot create .* \(EACCES\)/,
+      );
     }
   });
 
@@ -211,7 +283,11 @@ describe('bad input gets one clear line, never a stack trace', () => {
     // The parsers behind these are unit-tested in report.test.ts; here, that the CLI shows them as one line.
     refused(['train', '--until', '99:99', '--steps', '1'], /^clara: --until: "99:99" is not a clock time/);
     refused(['generate', '--length', '0'], /^clara: --length: must be at least 1 word/);
-    refused(['train', '--steps', '-1'], /^clara: option '--steps <n>' argument '-1' is invalid.*\n\(add --help for usage\)$/, 2);
+    refused(
+      ['train', '--steps', '-1'],
+      /^clara: option '--steps <n>' argument '-1' is invalid.*\n\(add --help for usage\)$/,
+      2,
+    );
     refused(['piece', 'abc'], /id must be an integer/, 2);
     refused(['train', '--preset', 'nope', '--steps', '1'], /^clara: --preset: unknown preset "nope"/);
     refused(['nonsense'], /unknown command 'nonsense'/, 2);

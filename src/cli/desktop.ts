@@ -14,7 +14,8 @@ export type DesktopLookup = { ok: true; binary: string; mainEntry: string } | { 
  * which fails offline; on Linux it also needs a display.
  */
 export function findDesktop(env: NodeJS.ProcessEnv = process.env): DesktopLookup {
-  if (process.platform === 'linux' && !env.DISPLAY && !env.WAYLAND_DISPLAY) return { ok: false, reason: 'no display (DISPLAY and WAYLAND_DISPLAY are unset)' };
+  if (process.platform === 'linux' && !env.DISPLAY && !env.WAYLAND_DISPLAY)
+    return { ok: false, reason: 'no display (DISPLAY and WAYLAND_DISPLAY are unset)' };
   let pkgDir: string;
   try {
     pkgDir = path.dirname(require.resolve('electron/package.json'));
@@ -23,7 +24,11 @@ export function findDesktop(env: NodeJS.ProcessEnv = process.env): DesktopLookup
   }
   const pathTxt = path.join(pkgDir, 'path.txt');
   const binary = fs.existsSync(pathTxt) ? path.join(pkgDir, 'dist', fs.readFileSync(pathTxt, 'utf8').trim()) : '';
-  if (!binary || !fs.existsSync(binary)) return { ok: false, reason: 'the Electron binary is not downloaded (run `npx electron --version` once with network access)' };
+  if (!binary || !fs.existsSync(binary))
+    return {
+      ok: false,
+      reason: 'the Electron binary is not downloaded (run `npx electron --version` once with network access)',
+    };
   return { ok: true, binary, mainEntry: path.join(root, 'out', 'main', 'index.js') };
 }
 
@@ -39,7 +44,9 @@ function run(cmd: string, args: string[]): Promise<void> {
   return new Promise((resolve, reject) => {
     const child = spawn(cmd, args, { stdio: 'inherit', cwd: root, shell: process.platform === 'win32' });
     child.on('error', reject);
-    child.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`${cmd} ${args.join(' ')} exited with ${code}`))));
+    child.on('exit', (code) =>
+      code === 0 ? resolve() : reject(new Error(`${cmd} ${args.join(' ')} exited with ${code}`)),
+    );
   });
 }
 

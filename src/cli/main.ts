@@ -46,7 +46,8 @@ const fail = (thrown: unknown): void => {
   const file = (thrown as NodeJS.ErrnoException | null)?.path;
   // A full disk or unwritable folder is the user's to fix: one line naming the data folder (a file
   // elsewhere, such as an --out, is named itself).
-  const inData = typeof file !== 'string' || path.resolve(file).startsWith(dataDir + path.sep) || path.resolve(file) === dataDir;
+  const inData =
+    typeof file !== 'string' || path.resolve(file).startsWith(dataDir + path.sep) || path.resolve(file) === dataDir;
   const r = reportError(inData ? asDiskError(thrown, dataDir) : thrown);
   process.stderr.write(r.text);
   process.exitCode = r.exitCode;

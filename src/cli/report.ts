@@ -17,7 +17,10 @@ export function reportError(err: unknown, env: NodeJS.ProcessEnv = process.env):
   if (err instanceof ClaraError) return { text: `clara: ${clean(err.message)}\n${stack}`, exitCode: 2 };
   const sys = err as NodeJS.ErrnoException | null;
   if (sys instanceof Error && typeof sys.code === 'string' && typeof sys.path === 'string') {
-    return { text: `clara: ${clean(sys.path)}: cannot ${sys.syscall ?? 'use it'} (${sys.code})\n${stack}`, exitCode: 1 };
+    return {
+      text: `clara: ${clean(sys.path)}: cannot ${sys.syscall ?? 'use it'} (${sys.code})\n${stack}`,
+      exitCode: 1,
+    };
   }
   const message = err instanceof Error ? `${err.name === 'Error' ? '' : `${err.name}: `}${err.message}` : String(err);
   const first = clean(message.split('\n')[0] ?? '');

@@ -14,7 +14,11 @@ beforeAll(() => {
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
 function clara(args: string[], env: NodeJS.ProcessEnv = {}): { code: number; stderr: string } {
-  const r = spawnSync(process.execPath, [bin, '--data-dir', path.join(dir, 'home'), ...args], { encoding: 'utf8', env: { ...process.env, CLARA_TOKEN: '', ...env }, timeout: 60_000 });
+  const r = spawnSync(process.execPath, [bin, '--data-dir', path.join(dir, 'home'), ...args], {
+    encoding: 'utf8',
+    env: { ...process.env, CLARA_TOKEN: '', ...env },
+    timeout: 60_000,
+  });
   return { code: r.status ?? -1, stderr: r.stderr };
 }
 
@@ -49,6 +53,8 @@ describe('clara serve: where the token comes from', () => {
     const missing = path.join(dir, 'missing');
     const r = clara(['serve', '--token-file', missing]);
     expect(r.code).not.toBe(0);
-    expect(r.stderr.trim().split('\n'), r.stderr).toEqual([`clara: --token-file ${missing}: cannot read the token file (ENOENT)`]);
+    expect(r.stderr.trim().split('\n'), r.stderr).toEqual([
+      `clara: --token-file ${missing}: cannot read the token file (ENOENT)`,
+    ]);
   });
 });

@@ -1,7 +1,14 @@
 import { ClaraError } from './errors';
 
 const FULL = new Set(['ENOSPC', 'EDQUOT', 'SQLITE_FULL']);
-const READ_ONLY = new Set(['EROFS', 'SQLITE_READONLY', 'SQLITE_READONLY_DIRECTORY', 'SQLITE_CANTOPEN', 'EACCES', 'EPERM']);
+const READ_ONLY = new Set([
+  'EROFS',
+  'SQLITE_READONLY',
+  'SQLITE_READONLY_DIRECTORY',
+  'SQLITE_CANTOPEN',
+  'EACCES',
+  'EPERM',
+]);
 
 /** The error's system or SQLite code, if it has one. */
 export function errorCode(err: unknown): string | undefined {
@@ -23,8 +30,14 @@ export function asDiskError(err: unknown, folder: string): unknown {
   if (err instanceof ClaraError) return err;
   const code = errorCode(err) ?? '';
   if (FULL.has(code)) return new ClaraError('the disk is full: free some space and try again', 'disk-full', folder);
-  if (code === 'SQLITE_READONLY') return new ClaraError('the catalog is open read-only (the disk was full or not writable when it opened): free some space and try again', 'read-only', folder);
+  if (code === 'SQLITE_READONLY')
+    return new ClaraError(
+      'the catalog is open read-only (the disk was full or not writable when it opened): free some space and try again',
+      'read-only',
+      folder,
+    );
   if (READ_ONLY.has(code)) return new ClaraError(`cannot write here (${code})`, 'not-writable', folder);
-  if (code.startsWith('SQLITE_IOERR')) return new ClaraError(`the disk failed a write (${code}); is it full or gone?`, 'disk-error', folder);
+  if (code.startsWith('SQLITE_IOERR'))
+    return new ClaraError(`the disk failed a write (${code}); is it full or gone?`, 'disk-error', folder);
   return err;
 }

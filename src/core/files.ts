@@ -14,12 +14,21 @@ export function readUserFile(file: string): Buffer {
  * Reads one of our own JSON documents (a checkpoint's or a classifier's) and checks its `format`
  * tag, so a missing, garbled or foreign file is an error naming the file and what it should be.
  */
-export function readFormatJson<T extends { format: string }>(file: string, format: T['format'], what: string, code: string): T {
+export function readFormatJson<T extends { format: string }>(
+  file: string,
+  format: T['format'],
+  what: string,
+  code: string,
+): T {
   let doc: T;
   try {
     doc = JSON.parse(fs.readFileSync(file, 'utf8')) as T;
   } catch (err) {
-    throw new ClaraError(`cannot read ${what} (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`, code, file);
+    throw new ClaraError(
+      `cannot read ${what} (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`,
+      code,
+      file,
+    );
   }
   if (doc?.format !== format) throw new ClaraError(`not a Clara ${what} (format ${String(doc?.format)})`, code, file);
   return doc;

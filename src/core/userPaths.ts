@@ -19,7 +19,7 @@ function ensureDir(abs: string, subject: string, writable: boolean, named: boole
     throw new ClaraError(why, 'bad-folder', subject);
   };
   const missing: string[] = [];
-  for (let at = abs; ; ) {
+  for (let at = abs; ;) {
     let st: fs.Stats | undefined;
     try {
       st = fs.statSync(at, { throwIfNoEntry: false });
@@ -40,7 +40,8 @@ function ensureDir(abs: string, subject: string, writable: boolean, named: boole
     try {
       fs.mkdirSync(d);
     } catch (err) {
-      if (codeOf(err) !== 'EEXIST' || !fs.statSync(d, { throwIfNoEntry: false })?.isDirectory()) fail(`cannot create ${d} (${codeOf(err)})`);
+      if (codeOf(err) !== 'EEXIST' || !fs.statSync(d, { throwIfNoEntry: false })?.isDirectory())
+        fail(`cannot create ${d} (${codeOf(err)})`);
     }
   }
   if (writable) {
@@ -57,6 +58,7 @@ function ensureDir(abs: string, subject: string, writable: boolean, named: boole
 export function prepareFile(file: string, field: string): string {
   const abs = path.resolve(file);
   ensureDir(path.dirname(abs), `${field} ${file}`, true, false);
-  if (fs.statSync(abs, { throwIfNoEntry: false })?.isDirectory()) throw new ClaraError('is a folder, not a file', 'bad-file', `${field} ${file}`);
+  if (fs.statSync(abs, { throwIfNoEntry: false })?.isDirectory())
+    throw new ClaraError('is a folder, not a file', 'bad-file', `${field} ${file}`);
   return abs;
 }

@@ -9,7 +9,10 @@ const h = vi.hoisted(() => ({ handler: null as null | ((r: Request) => Promise<R
 vi.mock('electron', async () => {
   const fsp = await import('node:fs/promises');
   return {
-    protocol: { handle: (_scheme: string, fn: (r: Request) => Promise<Response>) => void (h.handler = fn), registerSchemesAsPrivileged: () => {} },
+    protocol: {
+      handle: (_scheme: string, fn: (r: Request) => Promise<Response>) => void (h.handler = fn),
+      registerSchemesAsPrivileged: () => {},
+    },
     net: { fetch: async (url: string) => new Response(await fsp.readFile(fileURLToPath(url))) },
   };
 });
@@ -43,7 +46,12 @@ describe('the app:// handler', () => {
   });
 
   it('answers 404 outside the renderer folder, for other hosts and for missing files', async () => {
-    for (const u of ['app://studio/..%2fsecret.txt', 'app://studio/%2e%2e/secret.txt', 'app://other/index.html', 'app://studio/missing.js']) {
+    for (const u of [
+      'app://studio/..%2fsecret.txt',
+      'app://studio/%2e%2e/secret.txt',
+      'app://other/index.html',
+      'app://studio/missing.js',
+    ]) {
       const res = await get(u);
       expect(res.status, u).toBe(404);
     }

@@ -11,7 +11,9 @@ export { APP_ORIGIN };
  * the built renderer folder. Must be called before the app is ready.
  */
 export function registerAppScheme(): void {
-  protocol.registerSchemesAsPrivileged([{ scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true } }]);
+  protocol.registerSchemesAsPrivileged([
+    { scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true } },
+  ]);
 }
 
 export function serveAppProtocol(rendererDir: string): void {
@@ -26,6 +28,9 @@ export function serveAppProtocol(rendererDir: string): void {
       return new Response('not found', { status: 404 });
     }
     if (!target.file.endsWith('.html')) return res;
-    return new Response(res.body, { status: res.status, headers: { 'content-type': 'text/html; charset=utf-8', 'content-security-policy': CSP } });
+    return new Response(res.body, {
+      status: res.status,
+      headers: { 'content-type': 'text/html; charset=utf-8', 'content-security-policy': CSP },
+    });
   });
 }

@@ -39,7 +39,12 @@ describe('fuses', () => {
     fakeElectron(bin);
     const script = path.resolve('scripts/flip-fuses.mjs');
     execFileSync(process.execPath, [script, bin, '--asar'], { encoding: 'utf8' });
-    expect(fs.readFileSync(bin).subarray(64 + SENTINEL.length + 2, 64 + SENTINEL.length + 10).toString()).toBe('01001100'); // RunAsNode off … asar on, file:// privileges off
+    expect(
+      fs
+        .readFileSync(bin)
+        .subarray(64 + SENTINEL.length + 2, 64 + SENTINEL.length + 10)
+        .toString(),
+    ).toBe('01001100'); // RunAsNode off … asar on, file:// privileges off
     const notElectron = path.join(tmp, 'plain');
     fs.writeFileSync(notElectron, 'hello');
     let stderr = '';
@@ -48,6 +53,8 @@ describe('fuses', () => {
     } catch (err) {
       stderr = (err as { stderr: string }).stderr;
     }
-    expect(stderr.trim().split('\n')).toEqual([`${notElectron}: Could not find sentinel in the provided Electron binary, fuses are only supported in Electron 12 and higher`]);
+    expect(stderr.trim().split('\n')).toEqual([
+      `${notElectron}: Could not find sentinel in the provided Electron binary, fuses are only supported in Electron 12 and higher`,
+    ]);
   });
 });

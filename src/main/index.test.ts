@@ -6,7 +6,10 @@ import { afterAll, describe, expect, it, vi } from 'vitest';
 // The desktop entry runs at import: a fake `electron` records what it would have done.
 const h = vi.hoisted(() => ({ calls: [] as string[], lock: false }));
 vi.mock('electron', () => {
-  const record = (name: string) => (..._args: unknown[]) => void h.calls.push(name);
+  const record =
+    (name: string) =>
+    (..._args: unknown[]) =>
+      void h.calls.push(name);
   return {
     app: {
       setPath: record('app.setPath'),
@@ -25,7 +28,10 @@ vi.mock('electron', () => {
     Menu: { setApplicationMenu: record('Menu.setApplicationMenu'), buildFromTemplate: () => ({}) },
     dialog: {},
     shell: { openExternal: record('shell.openExternal') },
-    protocol: { registerSchemesAsPrivileged: record('protocol.registerSchemesAsPrivileged'), handle: record('protocol.handle') },
+    protocol: {
+      registerSchemesAsPrivileged: record('protocol.registerSchemesAsPrivileged'),
+      handle: record('protocol.handle'),
+    },
     net: {},
     session: {},
     ipcMain: { handle: record('ipcMain.handle'), on: record('ipcMain.on') },

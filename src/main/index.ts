@@ -87,7 +87,11 @@ function startStudio(): void {
         return r.canceled ? [] : r.filePaths;
       },
     };
-    serveStudioIpc(service, (url) => isAppUrl(url, origin), () => win);
+    serveStudioIpc(
+      service,
+      (url) => isAppUrl(url, origin),
+      () => win,
+    );
     // First run: the demo corpus, imported as a job so the library shows its progress.
     if (catalog.countPieces().total === 0 && catalog.listImports(1).length === 0) service.handlers.importDemo({});
     Menu.setApplicationMenu(Menu.buildFromTemplate(menuTemplate(app.isPackaged, process.platform)));

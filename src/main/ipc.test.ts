@@ -24,7 +24,11 @@ describe('dragging a sample out', () => {
   };
   for (const f of Object.values(files)) fs.writeFileSync(f, 'x');
   const service = { dataDir, sampleFile: (id: number) => files[id]!, jobs: { subscribe: () => {} } };
-  serveStudioIpc(service as never, (url) => url.startsWith('app://studio/'), () => null);
+  serveStudioIpc(
+    service as never,
+    (url) => url.startsWith('app://studio/'),
+    () => null,
+  );
 
   const drag = (id: number) => {
     const startDrag = vi.fn();

@@ -11,10 +11,16 @@ const DRAG_ICON =
  * the shared schemas, and answered with `{ok, value}` or `{ok: false, error: {code, message}}`.
  * Engine events go to the window as `studio:event`.
  */
-export function serveStudioIpc(service: StudioService, isAppUrl: (url: string) => boolean, window: () => BrowserWindow | null): void {
-  const trusted = (event: IpcMainInvokeEvent | IpcMainEvent) => Boolean(event.senderFrame && isAppUrl(event.senderFrame.url));
+export function serveStudioIpc(
+  service: StudioService,
+  isAppUrl: (url: string) => boolean,
+  window: () => BrowserWindow | null,
+): void {
+  const trusted = (event: IpcMainInvokeEvent | IpcMainEvent) =>
+    Boolean(event.senderFrame && isAppUrl(event.senderFrame.url));
   ipcMain.handle('studio:call', async (event: IpcMainInvokeEvent, method: unknown, payload: unknown) => {
-    if (!trusted(event)) return { ok: false, error: { code: 'forbidden', message: 'calls are accepted only from the studio itself' } };
+    if (!trusted(event))
+      return { ok: false, error: { code: 'forbidden', message: 'calls are accepted only from the studio itself' } };
     try {
       const call = validateCall(method, payload);
       return { ok: true, value: await service.call(call.method, call.input) };
@@ -28,7 +34,8 @@ export function serveStudioIpc(service: StudioService, isAppUrl: (url: string) =
     if (!trusted(event) || typeof id !== 'number' || !Number.isInteger(id) || id <= 0) return;
     try {
       const file = draggableSampleFile(service.sampleFile(id), service.dataDir);
-      if (file) event.sender.startDrag({ file, icon: nativeImage.createFromDataURL(`data:image/png;base64,${DRAG_ICON}`) });
+      if (file)
+        event.sender.startDrag({ file, icon: nativeImage.createFromDataURL(`data:image/png;base64,${DRAG_ICON}`) });
     } catch {
       // An unknown sample: nothing to drag.
     }

@@ -3,16 +3,36 @@ import { PassThrough } from 'node:stream';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { runClaraJob, setJobLauncher } from '../core/jobs/childJob';
 
-vi.mock('electron', () => ({ utilityProcess: { fork: () => { throw new Error('no Electron here'); } } }));
+vi.mock('electron', () => ({
+  utilityProcess: {
+    fork: () => {
+      throw new Error('no Electron here');
+    },
+  },
+}));
 const { utilityJobLauncher } = await import('./jobLauncher');
 
 /** A utility process that prints its events, then exits before its pipes have drained, as they can. */
-function fakeFork(lines: string[], code: number, calls: { script: string; args: string[]; opts: unknown; kill?: () => boolean }[]) {
+function fakeFork(
+  lines: string[],
+  code: number,
+  calls: { script: string; args: string[]; opts: unknown; kill?: () => boolean }[],
+) {
   return ((script: string, args: string[], opts: unknown) => {
-    const p = Object.assign(new EventEmitter(), { stdout: new PassThrough(), stderr: new PassThrough(), kill: vi.fn(() => true), pid: 1 });
+    const p = Object.assign(new EventEmitter(), {
+      stdout: new PassThrough(),
+      stderr: new PassThrough(),
+      kill: vi.fn(() => true),
+      pid: 1,
+    });
     calls.push({ script, args, opts, kill: p.kill });
     setImmediate(() => {
-      p.stdout.write(lines.slice(0, -1).map((l) => `${l}\n`).join(''));
+      p.stdout.write(
+        lines
+          .slice(0, -1)
+          .map((l) => `${l}\n`)
+          .join(''),
+      );
       p.emit('exit', code);
       setTimeout(() => {
         p.stdout.end(`${lines.at(-1)}\n`);

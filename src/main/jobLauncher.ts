@@ -10,7 +10,8 @@ const DRAIN_MS = 2000;
  * which the packaged app's RunAsNode fuse turns off.
  */
 export function utilityJobLauncher(fork: typeof utilityProcess.fork = utilityProcess.fork): JobLauncher {
-  return (script, args, env) => adaptUtilityProcess(fork(script, args, { stdio: 'pipe', env, serviceName: 'Clara job' }));
+  return (script, args, env) =>
+    adaptUtilityProcess(fork(script, args, { stdio: 'pipe', env, serviceName: 'Clara job' }));
 }
 
 /**

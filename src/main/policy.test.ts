@@ -22,7 +22,15 @@ describe('origins', () => {
     expect(new URL('app://studio/index.html').origin).toBe('null');
     expect(originOf('app://studio/index.html')).toBe(APP_ORIGIN);
     expect(originOf('http://localhost:5173/src/main.ts')).toBe(DEV);
-    for (const u of ['data:text/html,hi', 'file:///etc/passwd', 'about:blank', 'javascript:alert(1)', 'not a url', 'app:///x', 'app://user@studio/'])
+    for (const u of [
+      'data:text/html,hi',
+      'file:///etc/passwd',
+      'about:blank',
+      'javascript:alert(1)',
+      'not a url',
+      'app:///x',
+      'app://user@studio/',
+    ])
       expect(originOf(u)).toBeNull();
   });
 
@@ -55,7 +63,16 @@ describe('openExternal', () => {
   it('opens only https links to listed hosts', () => {
     const hosts = ['example.org'];
     expect(isAllowedExternal('https://example.org/help', hosts)).toBe(true);
-    for (const u of ['http://example.org/', 'https://example.org.evil.com/', 'https://evil.com/', 'file:///bin/sh', 'smb://host/share', 'https://user@example.org/', 'https://example.org:8443/', 'x'])
+    for (const u of [
+      'http://example.org/',
+      'https://example.org.evil.com/',
+      'https://evil.com/',
+      'file:///bin/sh',
+      'smb://host/share',
+      'https://user@example.org/',
+      'https://example.org:8443/',
+      'x',
+    ])
       expect(isAllowedExternal(u, hosts), u).toBe(false);
     // The studio links nowhere today.
     expect(isAllowedExternal('https://example.org/')).toBe(false);
@@ -69,7 +86,18 @@ describe('permissions', () => {
     expect(isPermissionAllowed('midi', 'https://evil.example/', APP_ORIGIN)).toBe(false);
     expect(isPermissionAllowed('midi', undefined, APP_ORIGIN)).toBe(false);
     expect(isPermissionAllowed('midi', '', APP_ORIGIN)).toBe(false);
-    for (const p of ['midiSysex', 'media', 'notifications', 'geolocation', 'clipboard-read', 'hid', 'serial', 'usb', 'openExternal', 'fullscreen'])
+    for (const p of [
+      'midiSysex',
+      'media',
+      'notifications',
+      'geolocation',
+      'clipboard-read',
+      'hid',
+      'serial',
+      'usb',
+      'openExternal',
+      'fullscreen',
+    ])
       expect(isPermissionAllowed(p, 'app://studio/index.html', APP_ORIGIN), p).toBe(false);
   });
 });
@@ -80,9 +108,13 @@ afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
 describe('app:// requests', () => {
   const root = path.join(tmp, 'renderer');
   it('map to files inside the renderer folder', () => {
-    expect(resolveAppRequest(root, 'app://studio/assets/index.js')).toEqual({ file: path.join(root, 'assets', 'index.js') });
+    expect(resolveAppRequest(root, 'app://studio/assets/index.js')).toEqual({
+      file: path.join(root, 'assets', 'index.js'),
+    });
     expect(resolveAppRequest(root, 'app://studio/')).toEqual({ file: path.join(root, 'index.html') });
-    expect(resolveAppRequest(root, 'app://studio/instruments/Grand%20Piano/C4.mp3')).toEqual({ file: path.join(root, 'instruments', 'Grand Piano', 'C4.mp3') });
+    expect(resolveAppRequest(root, 'app://studio/instruments/Grand%20Piano/C4.mp3')).toEqual({
+      file: path.join(root, 'instruments', 'Grand Piano', 'C4.mp3'),
+    });
   });
 
   it('a malformed percent-encoding is a 400, not a throw', () => {
@@ -92,8 +124,16 @@ describe('app:// requests', () => {
   });
 
   it('never leaves the folder, however the path is spelled', () => {
-    for (const u of ['app://studio/%2e%2e/secret', 'app://studio/..%2f..%2fsecret', 'app://studio/%2E%2E%2F%2E%2E%2Fetc%2Fpasswd', 'app://studio/a/../../secret'])
-      expect(path.relative(root, (resolveAppRequest(root, u) as { file: string }).file ?? root).startsWith('..'), u).toBe(false);
+    for (const u of [
+      'app://studio/%2e%2e/secret',
+      'app://studio/..%2f..%2fsecret',
+      'app://studio/%2E%2E%2F%2E%2E%2Fetc%2Fpasswd',
+      'app://studio/a/../../secret',
+    ])
+      expect(
+        path.relative(root, (resolveAppRequest(root, u) as { file: string }).file ?? root).startsWith('..'),
+        u,
+      ).toBe(false);
     expect(resolveAppRequest(root, 'app://other/index.html')).toMatchObject({ status: 404 });
     expect(resolveAppRequest(root, 'https://studio/index.html')).toMatchObject({ status: 404 });
   });

@@ -23,7 +23,8 @@ export function originOf(url: string): string | null {
     return null;
   }
   if (u.protocol === 'http:' || u.protocol === 'https:') return u.origin;
-  if (u.protocol === `${APP_SCHEME}:` && u.host !== '' && u.username === '' && u.password === '') return `${APP_SCHEME}://${u.host}`;
+  if (u.protocol === `${APP_SCHEME}:` && u.host !== '' && u.username === '' && u.password === '')
+    return `${APP_SCHEME}://${u.host}`;
   return null;
 }
 
@@ -60,7 +61,9 @@ export function isAllowedExternal(url: string, hosts: readonly string[] = EXTERN
   } catch {
     return false;
   }
-  return u.protocol === 'https:' && u.username === '' && u.password === '' && u.port === '' && hosts.includes(u.hostname);
+  return (
+    u.protocol === 'https:' && u.username === '' && u.password === '' && u.port === '' && hosts.includes(u.hostname)
+  );
 }
 
 /**
@@ -141,8 +144,20 @@ export function menuTemplate(isPackaged: boolean, platform: NodeJS.Platform): Me
   const view: MenuItemConstructorOptions = isPackaged
     ? {
         label: 'View',
-        submenu: [{ role: 'resetZoom' }, { role: 'zoomIn' }, { role: 'zoomOut' }, { type: 'separator' }, { role: 'togglefullscreen' }],
+        submenu: [
+          { role: 'resetZoom' },
+          { role: 'zoomIn' },
+          { role: 'zoomOut' },
+          { type: 'separator' },
+          { role: 'togglefullscreen' },
+        ],
       }
     : { role: 'viewMenu' };
-  return [...(platform === 'darwin' ? [{ role: 'appMenu' as const }] : []), { role: 'fileMenu' }, { role: 'editMenu' }, view, { role: 'windowMenu' }];
+  return [
+    ...(platform === 'darwin' ? [{ role: 'appMenu' as const }] : []),
+    { role: 'fileMenu' },
+    { role: 'editMenu' },
+    view,
+    { role: 'windowMenu' },
+  ];
 }

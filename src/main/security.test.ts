@@ -5,7 +5,10 @@ import { applySessionSecurity, CSP, guardAllWebContents, guardWebContents } from
 
 /** A webContents as far as the guard sees it: events plus the window-open handler. */
 function fakeContents() {
-  const wc = new EventEmitter() as EventEmitter & { setWindowOpenHandler(h: (d: { url: string }) => { action: string }): void; openHandler?: (d: { url: string }) => { action: string } };
+  const wc = new EventEmitter() as EventEmitter & {
+    setWindowOpenHandler(h: (d: { url: string }) => { action: string }): void;
+    openHandler?: (d: { url: string }) => { action: string };
+  };
   wc.setWindowOpenHandler = (h) => void (wc.openHandler = h);
   return wc;
 }
@@ -35,7 +38,8 @@ describe('every webContents is locked to the app', () => {
     const attach = { preventDefault: vi.fn() };
     wc.emit('will-attach-webview', attach, {}, {});
     expect(attach.preventDefault).toHaveBeenCalled();
-    for (const url of ['https://example.com/', 'file:///bin/sh', 'app://studio/index.html']) expect(wc.openHandler!({ url })).toEqual({ action: 'deny' });
+    for (const url of ['https://example.com/', 'file:///bin/sh', 'app://studio/index.html'])
+      expect(wc.openHandler!({ url })).toEqual({ action: 'deny' });
     expect(opened).toEqual([]);
   });
 
@@ -54,8 +58,14 @@ describe('every webContents is locked to the app', () => {
 describe('the session', () => {
   function fakeSession() {
     const s = {
-      header: undefined as undefined | ((d: { responseHeaders?: Record<string, string[]> }, cb: (r: { responseHeaders: Record<string, string[]> }) => void) => void),
-      request: undefined as undefined | ((wc: unknown, p: string, cb: (ok: boolean) => void, d: { requestingUrl?: string }) => void),
+      header: undefined as
+        | undefined
+        | ((
+            d: { responseHeaders?: Record<string, string[]> },
+            cb: (r: { responseHeaders: Record<string, string[]> }) => void,
+          ) => void),
+      request: undefined as
+        undefined | ((wc: unknown, p: string, cb: (ok: boolean) => void, d: { requestingUrl?: string }) => void),
       check: undefined as undefined | ((wc: unknown, p: string, origin: string, d: unknown) => boolean),
       device: undefined as undefined | ((d: unknown) => boolean),
       webRequest: { onHeadersReceived: (h: never) => void (s.header = h) },

@@ -14,7 +14,9 @@ export function applySessionSecurity(session: Session, appOrigin: string): void 
     callback(isPermissionAllowed(permission, details.requestingUrl, appOrigin));
   });
   // Chromium asks the check handler first (and alone for some APIs): without it, checks pass.
-  session.setPermissionCheckHandler((_wc, permission, requestingOrigin) => isPermissionAllowed(permission, requestingOrigin, appOrigin));
+  session.setPermissionCheckHandler((_wc, permission, requestingOrigin) =>
+    isPermissionAllowed(permission, requestingOrigin, appOrigin),
+  );
   session.setDevicePermissionHandler(() => isDevicePermissionAllowed());
 }
 

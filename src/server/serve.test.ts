@@ -38,7 +38,12 @@ function request(
         port: served.port,
         path: p,
         method: o.method ?? 'POST',
-        headers: { host: o.host ?? `127.0.0.1:${served.port}`, ...(o.token ? { authorization: `Bearer ${o.token}` } : {}), 'content-type': 'application/json', ...o.headers },
+        headers: {
+          host: o.host ?? `127.0.0.1:${served.port}`,
+          ...(o.token ? { authorization: `Bearer ${o.token}` } : {}),
+          'content-type': 'application/json',
+          ...o.headers,
+        },
       },
       (res) => {
         let body = '';
@@ -68,7 +73,9 @@ describe('clara serve', () => {
   });
 
   it('refuses another Host (DNS rebinding), bad JSON, unknown methods and bad payloads with clear errors', async () => {
-    expect((await request('/api/catalogSummary', { body: '{}', token: served.token, host: 'evil.example:80' })).status).toBe(403);
+    expect(
+      (await request('/api/catalogSummary', { body: '{}', token: served.token, host: 'evil.example:80' })).status,
+    ).toBe(403);
     const badJson = await request('/api/listPieces', { body: '{not json', token: served.token });
     expect(badJson.status).toBe(400);
     expect(JSON.parse(badJson.body).error.code).toBe('bad-json');
@@ -83,7 +90,10 @@ describe('clara serve', () => {
 
   it('refuses upload paths that climb out of the upload folder, and writes nothing', async () => {
     for (const p of ['../secret.mid', '..%2f..%2fx.mid', '/abs/x.mid']) {
-      const r = await request('/api/uploadFile', { body: JSON.stringify({ batch: 'abcdefgh-2', path: decodeURIComponent(p), dataBase64: 'TVRoZA==' }), token: served.token });
+      const r = await request('/api/uploadFile', {
+        body: JSON.stringify({ batch: 'abcdefgh-2', path: decodeURIComponent(p), dataBase64: 'TVRoZA==' }),
+        token: served.token,
+      });
       expect(r.status).toBe(400);
     }
     expect(fs.existsSync(path.join(t.home, 'uploads'))).toBe(false);
@@ -106,14 +116,18 @@ describe('clara serve', () => {
     const refused = new WebSocket(`ws://127.0.0.1:${served.port}/events`);
     await new Promise<void>((resolve) => refused.on('error', () => resolve()));
     // A browser cannot set headers on a WebSocket: the renderer offers the token as a subprotocol.
-    const ws = new WebSocket(`ws://127.0.0.1:${served.port}/events`, ['clara-events', `token.${served.token}`], { origin: `http://127.0.0.1:${served.port}` });
+    const ws = new WebSocket(`ws://127.0.0.1:${served.port}/events`, ['clara-events', `token.${served.token}`], {
+      origin: `http://127.0.0.1:${served.port}`,
+    });
     await new Promise((r) => ws.on('open', r));
     expect(ws.protocol).toBe('clara-events');
     const got = new Promise<string>((r) => ws.on('message', (d) => r(d.toString())));
     service.jobs.emit({ type: 'changed', what: 'samples' });
     expect(JSON.parse(await got)).toEqual({ type: 'changed', what: 'samples' });
     ws.close();
-    const byHeader = new WebSocket(`ws://127.0.0.1:${served.port}/events`, { headers: { authorization: `Bearer ${served.token}` } });
+    const byHeader = new WebSocket(`ws://127.0.0.1:${served.port}/events`, {
+      headers: { authorization: `Bearer ${served.token}` },
+    });
     await new Promise((r) => byHeader.on('open', r));
     byHeader.close();
   });
@@ -151,10 +165,18 @@ function frame(opcode: number, n: number): Buffer {
 
 describe('clara serve against hostile clients', () => {
   it('closes only the socket that sends a malformed frame, logs one line, and keeps serving', async () => {
-    const listener = new WebSocket(`ws://127.0.0.1:${served.port}/events`, { headers: { authorization: `Bearer ${served.token}` } });
+    const listener = new WebSocket(`ws://127.0.0.1:${served.port}/events`, {
+      headers: { authorization: `Bearer ${served.token}` },
+    });
     await new Promise((r) => listener.on('open', r));
     logged.length = 0;
-    for (const bad of [frame(0x1, 2000), frame(0x3, 0), frame(0x1, 3).subarray(0, 2).map((b, i) => (i === 1 ? b & 0x7f : b))]) {
+    for (const bad of [
+      frame(0x1, 2000),
+      frame(0x3, 0),
+      frame(0x1, 3)
+        .subarray(0, 2)
+        .map((b, i) => (i === 1 ? b & 0x7f : b)),
+    ]) {
       const sock = await rawEventSocket();
       const closed = new Promise((r) => sock.once('close', r));
       sock.on('error', () => {});
@@ -174,19 +196,33 @@ describe('clara serve against hostile clients', () => {
   });
 
   it('refuses a foreign Origin on /api even with the right token, and accepts its own origins and none', async () => {
-    const call = (origin?: string) => request('/api/catalogSummary', { body: '{}', token: served.token, headers: origin === undefined ? {} : { origin } });
-    for (const origin of ['http://evil.example', 'null', `http://127.0.0.1:${served.port + 1}`, `https://127.0.0.1:${served.port}`, `http://localhost.evil.example:${served.port}`]) {
+    const call = (origin?: string) =>
+      request('/api/catalogSummary', {
+        body: '{}',
+        token: served.token,
+        headers: origin === undefined ? {} : { origin },
+      });
+    for (const origin of [
+      'http://evil.example',
+      'null',
+      `http://127.0.0.1:${served.port + 1}`,
+      `https://127.0.0.1:${served.port}`,
+      `http://localhost.evil.example:${served.port}`,
+    ]) {
       const r = await call(origin);
       expect(r.status, origin).toBe(403);
       expect(r.headers['access-control-allow-origin']).toBeUndefined();
       expect(JSON.parse(r.body).error.code).toBe('forbidden');
     }
-    for (const origin of [undefined, `http://127.0.0.1:${served.port}`, `http://localhost:${served.port}`]) expect((await call(origin)).status, origin).toBe(200);
+    for (const origin of [undefined, `http://127.0.0.1:${served.port}`, `http://localhost:${served.port}`])
+      expect((await call(origin)).status, origin).toBe(200);
   });
 
   it('refuses a foreign Origin on /events even with the right token', async () => {
     for (const origin of ['http://evil.example', `http://localhost:${served.port + 1}`]) {
-      const ws = new WebSocket(`ws://127.0.0.1:${served.port}/events`, ['clara-events', `token.${served.token}`], { origin });
+      const ws = new WebSocket(`ws://127.0.0.1:${served.port}/events`, ['clara-events', `token.${served.token}`], {
+        origin,
+      });
       const status = await new Promise<number>((resolve) => {
         ws.on('unexpected-response', (_req, res) => resolve(res.statusCode ?? 0));
         ws.on('open', () => resolve(101));
@@ -197,7 +233,14 @@ describe('clara serve against hostile clients', () => {
 
   it('no longer takes the token from the query string', async () => {
     expect((await request(`/api/catalogSummary?token=${served.token}`, { body: '{}' })).status).toBe(401);
-    expect((await request(`/api/deletePiece?token=${served.token}`, { body: '{"id":1}', headers: { 'content-type': 'text/plain' } })).status).toBe(401);
+    expect(
+      (
+        await request(`/api/deletePiece?token=${served.token}`, {
+          body: '{"id":1}',
+          headers: { 'content-type': 'text/plain' },
+        })
+      ).status,
+    ).toBe(401);
     const ws = new WebSocket(`ws://127.0.0.1:${served.port}/events?token=${served.token}`);
     const status = await new Promise<number>((resolve) => {
       ws.on('unexpected-response', (_req, res) => resolve(res.statusCode ?? 0));
@@ -207,14 +250,35 @@ describe('clara serve against hostile clients', () => {
   });
 
   it('refuses POSTs that are not application/json, so a browser must preflight, and answers no preflight', async () => {
-    for (const type of ['text/plain', 'application/x-www-form-urlencoded', 'multipart/form-data; boundary=x', 'application/jsonx']) {
-      const r = await request('/api/catalogSummary', { body: '{}', token: served.token, headers: { 'content-type': type } });
+    for (const type of [
+      'text/plain',
+      'application/x-www-form-urlencoded',
+      'multipart/form-data; boundary=x',
+      'application/jsonx',
+    ]) {
+      const r = await request('/api/catalogSummary', {
+        body: '{}',
+        token: served.token,
+        headers: { 'content-type': type },
+      });
       expect(r.status, type).toBe(415);
     }
-    expect((await request('/api/catalogSummary', { body: '{}', token: served.token, headers: { 'content-type': 'application/json; charset=utf-8' } })).status).toBe(200);
+    expect(
+      (
+        await request('/api/catalogSummary', {
+          body: '{}',
+          token: served.token,
+          headers: { 'content-type': 'application/json; charset=utf-8' },
+        })
+      ).status,
+    ).toBe(200);
     const pre = await request('/api/deletePiece', {
       method: 'OPTIONS',
-      headers: { origin: 'http://evil.example', 'access-control-request-method': 'POST', 'access-control-request-headers': 'authorization, content-type' },
+      headers: {
+        origin: 'http://evil.example',
+        'access-control-request-method': 'POST',
+        'access-control-request-headers': 'authorization, content-type',
+      },
     });
     expect(pre.status).toBeGreaterThanOrEqual(400);
     expect(Object.keys(pre.headers).filter((h) => h.startsWith('access-control-'))).toEqual([]);

@@ -76,7 +76,11 @@ function isJson(req: http.IncomingMessage): boolean {
 
 function send(res: http.ServerResponse, status: number, body: unknown): void {
   const text = JSON.stringify(body);
-  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store', 'x-content-type-options': 'nosniff' });
+  res.writeHead(status, {
+    'content-type': 'application/json; charset=utf-8',
+    'cache-control': 'no-store',
+    'x-content-type-options': 'nosniff',
+  });
   res.end(text);
 }
 
@@ -105,23 +109,41 @@ function staticFile(root: string, urlPath: string): string | null {
 export async function serveStudio(service: StudioService, o: ServeOptions): Promise<Served> {
   const token = o.token ?? randomBytes(24).toString('base64url');
   const rendererDir = path.resolve(o.rendererDir);
-  if (!fs.existsSync(path.join(rendererDir, 'index.html'))) throw new Error(`the studio is not built (${path.join(rendererDir, 'index.html')} is missing): run \`npm run build\``);
+  if (!fs.existsSync(path.join(rendererDir, 'index.html')))
+    throw new Error(
+      `the studio is not built (${path.join(rendererDir, 'index.html')} is missing): run \`npm run build\``,
+    );
   const log = o.log ?? ((line: string) => console.error(line));
   let port = 0;
   const hostOk = (host: string | undefined) => host === `127.0.0.1:${port}` || host === `localhost:${port}`;
   // Browsers always send Origin on POSTs and WebSockets; non-browser clients (curl, scripts) send none.
-  const originOk = (origin: string | undefined) => origin === undefined || origin === `http://127.0.0.1:${port}` || origin === `http://localhost:${port}`;
+  const originOk = (origin: string | undefined) =>
+    origin === undefined || origin === `http://127.0.0.1:${port}` || origin === `http://localhost:${port}`;
 
   const server = http.createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
-    if (!hostOk(req.headers.host)) return send(res, 403, { ok: false, error: { code: 'forbidden', message: 'wrong Host header' } });
+    if (!hostOk(req.headers.host))
+      return send(res, 403, { ok: false, error: { code: 'forbidden', message: 'wrong Host header' } });
     if (url.pathname.startsWith('/api/')) {
-      if (!originOk(req.headers.origin)) return send(res, 403, { ok: false, error: { code: 'forbidden', message: 'requests from another origin are refused' } });
+      if (!originOk(req.headers.origin))
+        return send(res, 403, {
+          ok: false,
+          error: { code: 'forbidden', message: 'requests from another origin are refused' },
+        });
       // A preflight gets no Access-Control-Allow-* headers, so the browser keeps the real request back.
-      if (req.method === 'OPTIONS') return send(res, 403, { ok: false, error: { code: 'forbidden', message: 'cross-origin requests are refused' } });
-      if (!sameToken(bearerOf(req), token)) return send(res, 401, { ok: false, error: { code: 'unauthorized', message: 'missing or wrong token' } });
+      if (req.method === 'OPTIONS')
+        return send(res, 403, {
+          ok: false,
+          error: { code: 'forbidden', message: 'cross-origin requests are refused' },
+        });
+      if (!sameToken(bearerOf(req), token))
+        return send(res, 401, { ok: false, error: { code: 'unauthorized', message: 'missing or wrong token' } });
       if (req.method !== 'POST') return send(res, 405, { ok: false, error: { code: 'method', message: 'use POST' } });
-      if (!isJson(req)) return send(res, 415, { ok: false, error: { code: 'content-type', message: 'send Content-Type: application/json' } });
+      if (!isJson(req))
+        return send(res, 415, {
+          ok: false,
+          error: { code: 'content-type', message: 'send Content-Type: application/json' },
+        });
       const chunks: Buffer[] = [];
       let size = 0;
       req.on('data', (c: Buffer) => {
@@ -155,7 +177,8 @@ export async function serveStudio(service: StudioService, o: ServeOptions): Prom
       });
       return;
     }
-    if (req.method !== 'GET' && req.method !== 'HEAD') return send(res, 405, { ok: false, error: { code: 'method', message: 'use GET' } });
+    if (req.method !== 'GET' && req.method !== 'HEAD')
+      return send(res, 405, { ok: false, error: { code: 'method', message: 'use GET' } });
     const file = staticFile(rendererDir, url.pathname === '/' ? '/index.html' : url.pathname);
     if (!file) {
       res.writeHead(404, { 'content-type': 'text/plain' });
@@ -200,7 +223,9 @@ export async function serveStudio(service: StudioService, o: ServeOptions): Prom
       ws.on('close', () => sockets.delete(ws));
       // Without this listener one malformed frame (oversized, reserved opcode, unmasked) would be an
       // uncaught exception; ws has already failed that connection, so a line is all that is left to do.
-      ws.on('error', (err: Error & { code?: string }) => log(`clara serve: closed an event socket: ${err.message}${err.code ? ` (${err.code})` : ''}`));
+      ws.on('error', (err: Error & { code?: string }) =>
+        log(`clara serve: closed an event socket: ${err.message}${err.code ? ` (${err.code})` : ''}`),
+      );
       ws.on('message', () => ws.close(1008, 'the event socket is one-way'));
     });
   });

@@ -28,7 +28,10 @@ export const uploadPath = z
   .min(1)
   .max(400)
   .refine((p) => !p.startsWith('/') && !p.startsWith('\\') && !/^[a-zA-Z]:/.test(p), 'must be a relative path')
-  .refine((p) => p.split(/[\\/]/).every((s) => s !== '..' && s !== '.' && s !== ''), 'must not contain "..", "." or empty parts')
+  .refine(
+    (p) => p.split(/[\\/]/).every((s) => s !== '..' && s !== '.' && s !== ''),
+    'must not contain "..", "." or empty parts',
+  )
   .refine((p) => !/[\u0000-\u001f<>:"|?*]/.test(p), 'contains characters not allowed in file names')
   .refine((p) => /\.(mid|midi|kar)$/i.test(p), 'must be a .mid, .midi or .kar file');
 
@@ -49,7 +52,13 @@ export const schemas = {
     .strict(),
   getPiece: z.object({ id }).strict(),
   pieceNotes: z.object({ id }).strict(),
-  updatePiece: z.object({ id, composer: z.string().trim().min(1).max(200).optional(), title: z.string().trim().min(1).max(300).optional() }).strict(),
+  updatePiece: z
+    .object({
+      id,
+      composer: z.string().trim().min(1).max(200).optional(),
+      title: z.string().trim().min(1).max(300).optional(),
+    })
+    .strict(),
   removePiece: z.object({ id }).strict(),
   listImports: z.object({ limit: z.number().int().min(1).max(1000).optional() }).strict(),
   importFailures: z.object({ importId: id }).strict(),
@@ -60,7 +69,10 @@ export const schemas = {
       batch: z.string().regex(/^[a-z0-9-]{8,64}$/, 'is not an upload batch id'),
       path: uploadPath,
       // 16 MiB of MIDI, base64 (4/3 larger): far more than any real MIDI file.
-      dataBase64: z.string().max(Math.ceil((16 * 1024 * 1024 * 4) / 3)).regex(/^[A-Za-z0-9+/]*={0,2}$/, 'is not base64'),
+      dataBase64: z
+        .string()
+        .max(Math.ceil((16 * 1024 * 1024 * 4) / 3))
+        .regex(/^[A-Za-z0-9+/]*={0,2}$/, 'is not base64'),
     })
     .strict(),
   importUploads: z.object({ batch: z.string().regex(/^[a-z0-9-]{8,64}$/, 'is not an upload batch id') }).strict(),
@@ -78,7 +90,13 @@ export const schemas = {
       layers: z.number().int().min(1).max(8).optional(),
       hours: z.number().positive().max(1000).optional(),
       steps: z.number().int().positive().max(1e9).optional(),
-      until: z.string().regex(/^(\d{1,2}:\d{2}|\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2})?(\.\d+)?Z?)$/, 'is not a time (07:00 or an ISO date)').optional(),
+      until: z
+        .string()
+        .regex(
+          /^(\d{1,2}:\d{2}|\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2})?(\.\d+)?Z?)$/,
+          'is not a time (07:00 or an ISO date)',
+        )
+        .optional(),
       composers: z.array(z.string().min(1).max(200)).max(1000).optional(),
       evalEvery: z.number().int().min(1).max(1e6).optional(),
       valTokens: z.number().int().min(10).max(1e8).optional(),
@@ -87,14 +105,24 @@ export const schemas = {
   pauseRun: z.object({ runId }).strict(),
   stopRun: z.object({ runId }).strict(),
   resumeRun: z.object({ runId }).strict(),
-  listSamples: z.object({ sort: z.enum(['date', 'critic', 'novelty', 'stars']).optional(), starred: z.boolean().optional(), runId: runId.optional() }).strict(),
+  listSamples: z
+    .object({
+      sort: z.enum(['date', 'critic', 'novelty', 'stars']).optional(),
+      starred: z.boolean().optional(),
+      runId: runId.optional(),
+    })
+    .strict(),
   generate: z
     .object({
-      checkpoint: z.string().regex(/^(\d+|([\w-]+:)?(latest|best))$/, 'is not a checkpoint (id, latest, best or RUN:latest|best)'),
+      checkpoint: z
+        .string()
+        .regex(/^(\d+|([\w-]+:)?(latest|best))$/, 'is not a checkpoint (id, latest, best or RUN:latest|best)'),
       prompt: z.discriminatedUnion('kind', [
         z.object({ kind: z.literal('none') }).strict(),
         z.object({ kind: z.literal('piece'), pieceId: id }).strict(),
-        z.object({ kind: z.literal('upload'), batch: z.string().regex(/^[a-z0-9-]{8,64}$/), path: uploadPath }).strict(),
+        z
+          .object({ kind: z.literal('upload'), batch: z.string().regex(/^[a-z0-9-]{8,64}$/), path: uploadPath })
+          .strict(),
         z.object({ kind: z.literal('sample'), sampleId: id }).strict(),
       ]),
       /** A key such as "D minor" or "F# major" (parsed by the engine, which names the field if it cannot). */
@@ -105,12 +133,23 @@ export const schemas = {
       temperature: z.number().min(0).max(10),
       topN: z.number().int().min(1).max(1000),
       count: z.number().int().min(1).max(64),
-      seed: z.number().int().min(0).max(2 ** 31),
+      seed: z
+        .number()
+        .int()
+        .min(0)
+        .max(2 ** 31),
     })
     .strict(),
   sampleNotes: z.object({ id }).strict(),
   sampleMidi: z.object({ id, fromS: z.number().min(0).optional(), toS: z.number().min(0).optional() }).strict(),
-  updateSample: z.object({ id, title: z.string().trim().min(1).max(200).optional(), note: z.string().max(10_000).optional(), starred: z.boolean().optional() }).strict(),
+  updateSample: z
+    .object({
+      id,
+      title: z.string().trim().min(1).max(200).optional(),
+      note: z.string().max(10_000).optional(),
+      starred: z.boolean().optional(),
+    })
+    .strict(),
   deleteSample: z.object({ id }).strict(),
   scoreSamples: z.object({ ids: z.array(id).max(10_000) }).strict(),
 } as const satisfies Record<ApiMethod, z.ZodType>;
@@ -198,7 +237,11 @@ export function isApiMethod(m: unknown): m is ApiMethod {
 
 /** Validates a method name and payload from outside; throws an ApiError-shaped object naming the bad field. */
 export function validateCall(method: unknown, payload: unknown): { method: ApiMethod; input: unknown } {
-  if (!isApiMethod(method)) throw { code: 'bad-method', message: `unknown API method ${JSON.stringify(String(method)).slice(0, 80)}` } satisfies ApiError;
+  if (!isApiMethod(method))
+    throw {
+      code: 'bad-method',
+      message: `unknown API method ${JSON.stringify(String(method)).slice(0, 80)}`,
+    } satisfies ApiError;
   const parsed = schemas[method].safeParse(payload ?? {});
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
@@ -210,7 +253,13 @@ export function validateCall(method: unknown, payload: unknown): { method: ApiMe
 
 /** Turns anything thrown by the engine into the ApiError the renderer sees. */
 export function toApiError(err: unknown): ApiError {
-  if (typeof err === 'object' && err !== null && 'code' in err && 'message' in err && typeof (err as ApiError).code === 'string') {
+  if (
+    typeof err === 'object' &&
+    err !== null &&
+    'code' in err &&
+    'message' in err &&
+    typeof (err as ApiError).code === 'string'
+  ) {
     return { code: (err as ApiError).code, message: String((err as ApiError).message) };
   }
   return { code: 'internal', message: err instanceof Error ? err.message : String(err) };

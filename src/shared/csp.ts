@@ -44,6 +44,7 @@ const META_RE = /<meta\s+http-equiv="Content-Security-Policy"\s+content="[^"]*"\
 
 /** index.html with its CSP meta set to META_CSP; fails loudly if the page lost the tag. */
 export function withCspMeta(html: string): string {
-  if (!META_RE.test(html)) throw new Error('index.html has no <meta http-equiv="Content-Security-Policy" content="…"> to fill');
+  if (!META_RE.test(html))
+    throw new Error('index.html has no <meta http-equiv="Content-Security-Policy" content="…"> to fill');
   return html.replace(META_RE, `<meta http-equiv="Content-Security-Policy" content="${META_CSP}" />`);
 }

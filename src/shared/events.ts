@@ -94,7 +94,13 @@ export const trainCheckpointEvent = z.object({
 });
 
 /** How the trainer left its run; `code` is the run row's end code (shared/runStatus.ts). */
-const endBase = z.object({ type: z.literal('end'), runId, reason: z.string(), step: count, bestValLoss: measure.nullable() });
+const endBase = z.object({
+  type: z.literal('end'),
+  runId,
+  reason: z.string(),
+  step: count,
+  bestValLoss: measure.nullable(),
+});
 export const trainEndEvent = z.discriminatedUnion('status', [
   endBase.extend({ status: z.literal('finished'), code: z.enum(END_CODES.finished) }),
   endBase.extend({ status: z.literal('stopped'), code: z.enum(END_CODES.stopped) }),
@@ -102,14 +108,25 @@ export const trainEndEvent = z.discriminatedUnion('status', [
   endBase.extend({ status: z.literal('failed'), code: z.enum(END_CODES.failed) }),
 ]);
 
-export const trainEvent = z.discriminatedUnion('type', [trainStartEvent, trainStepEvent, trainEvalEvent, trainCheckpointEvent, trainEndEvent]);
+export const trainEvent = z.discriminatedUnion('type', [
+  trainStartEvent,
+  trainStepEvent,
+  trainEvalEvent,
+  trainCheckpointEvent,
+  trainEndEvent,
+]);
 export type TrainEvent = z.output<typeof trainEvent>;
 /** One kind of training event, by its type (as signal's `ParamsForEvent<T>`). */
 export type TrainEventOf<T extends TrainEvent['type']> = Extract<TrainEvent, { type: T }>;
 
 export const generateJobEvent = z.discriminatedUnion('type', [
   z.object({ type: z.literal('progress'), phase: z.enum(['generate', 'score']), done: count, total: count }),
-  z.object({ type: z.literal('end'), ids: z.array(z.number().int().positive()), seconds: measure, scoreError: z.string().optional() }),
+  z.object({
+    type: z.literal('end'),
+    ids: z.array(z.number().int().positive()),
+    seconds: measure,
+    scoreError: z.string().optional(),
+  }),
 ]);
 export type GenerateJobEvent = z.output<typeof generateJobEvent>;
 
@@ -144,7 +161,10 @@ export type JobEvent = JobEventOf<ChildJobKind>;
  * Checks one event a job printed (already read as JSON) against its kind's schema: the event, or
  * an error naming the event and the field that does not fit the protocol.
  */
-export function parseJobEvent<K extends ChildJobKind>(kind: K, raw: unknown): { event: JobEventOf<K> } | { error: string } {
+export function parseJobEvent<K extends ChildJobKind>(
+  kind: K,
+  raw: unknown,
+): { event: JobEventOf<K> } | { error: string } {
   const r = JOB_EVENTS[kind].safeParse(raw);
   if (r.success) return { event: r.data as JobEventOf<K> };
   const issue = r.error.issues[0]!;
@@ -153,7 +173,15 @@ export function parseJobEvent<K extends ChildJobKind>(kind: K, raw: unknown): { 
 }
 
 /** A training point as stored per run and charted: the step event's fields that are kept. */
-export const trainMetric = trainStepEvent.pick({ step: true, loss: true, ce: true, accuracy: true, lr: true, tokensPerSec: true, elapsedS: true });
+export const trainMetric = trainStepEvent.pick({
+  step: true,
+  loss: true,
+  ce: true,
+  accuracy: true,
+  lr: true,
+  tokensPerSec: true,
+  elapsedS: true,
+});
 export type TrainMetric = z.output<typeof trainMetric>;
 /** A validation point as stored per run and charted. */
 export const evalMetric = trainEvalEvent.pick({ step: true, valLoss: true, valPerplexity: true, valAccuracy: true });

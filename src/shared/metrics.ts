@@ -6,7 +6,15 @@ import type { EvalMetric, TrainEventOf, TrainMetric } from './events';
  * Zod-free, so the renderer can import it without the schemas.
  */
 export function trainMetricOf(e: TrainEventOf<'step'>): TrainMetric {
-  return { step: e.step, loss: e.loss, ce: e.ce, accuracy: e.accuracy, lr: e.lr, tokensPerSec: e.tokensPerSec, elapsedS: e.elapsedS };
+  return {
+    step: e.step,
+    loss: e.loss,
+    ce: e.ce,
+    accuracy: e.accuracy,
+    lr: e.lr,
+    tokensPerSec: e.tokensPerSec,
+    elapsedS: e.elapsedS,
+  };
 }
 
 export function evalMetricOf(e: TrainEventOf<'eval'>): EvalMetric {

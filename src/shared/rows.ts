@@ -128,7 +128,11 @@ export interface CheckpointRow {
   createdAt: string;
 }
 
-export type PromptSpec = { kind: 'none' } | { kind: 'piece'; pieceId: number } | { kind: 'file'; path: string } | { kind: 'sample'; sampleId: number };
+export type PromptSpec =
+  | { kind: 'none' }
+  | { kind: 'piece'; pieceId: number }
+  | { kind: 'file'; path: string }
+  | { kind: 'sample'; sampleId: number };
 
 export interface SampleRow {
   id: number;

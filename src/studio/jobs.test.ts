@@ -16,10 +16,20 @@ beforeAll(async () => {
 }, 120_000);
 afterAll(() => t.dispose());
 
-const tiny = { encoding: 'notewise', sampleFreq: 12, preset: 'tiny', steps: 100_000, evalEvery: 1000, valTokens: 400 } as const;
+const tiny = {
+  encoding: 'notewise',
+  sampleFreq: 12,
+  preset: 'tiny',
+  steps: 100_000,
+  evalEvery: 1000,
+  valTokens: 400,
+} as const;
 
 /** Every training event a studio pushes, by run, with a hook to act on them as they come. */
-function watch(service: StudioService, act: (e: TrainEvent) => void = () => undefined): { events: TrainEvent[]; jobs: JobInfo[]; off: () => void } {
+function watch(
+  service: StudioService,
+  act: (e: TrainEvent) => void = () => undefined,
+): { events: TrainEvent[]; jobs: JobInfo[]; off: () => void } {
   const events: TrainEvent[] = [];
   const jobs: JobInfo[] = [];
   const off = service.jobs.subscribe((e: StudioEvent) => {
@@ -53,7 +63,12 @@ describe('JobManager events', () => {
     const w = watch(service);
     const first = service.jobs.startImport([path.join(demoCorpus, 'Chopin')], 'Chopin again');
     await expect.poll(() => service.jobs.get(first.id)!.info.status, { timeout: 30_000 }).toBe('done');
-    expect(service.jobs.get(first.id)!.info).toMatchObject({ kind: 'import', done: 3, total: 3, result: expect.stringMatching(/^0 imported, 3 unchanged in /) });
+    expect(service.jobs.get(first.id)!.info).toMatchObject({
+      kind: 'import',
+      done: 3,
+      total: 3,
+      result: expect.stringMatching(/^0 imported, 3 unchanged in /),
+    });
     expect(w.jobs[0]).toMatchObject({ id: first.id, status: 'running' });
     expect(w.jobs.at(-1)).toMatchObject({ id: first.id, status: 'done' });
     const second = service.jobs.startImport([path.join(demoCorpus, 'Bach')], 'Bach again');
@@ -90,7 +105,13 @@ describe('training in a child process', () => {
     expect(ownerWhileTraining).not.toBeNull();
     expect(ownerWhileTraining).not.toBe(process.pid);
     const run = catalog.runs.get(runId);
-    expect(run).toMatchObject({ status: 'paused', endCode: 'user-pause', endReason: 'paused by the user', requested: null, pid: null });
+    expect(run).toMatchObject({
+      status: 'paused',
+      endCode: 'user-pause',
+      endReason: 'paused by the user',
+      requested: null,
+      pid: null,
+    });
     expect(run.step).toBe(end.type === 'end' ? end.step : -1);
     expect(catalog.runs.checkpoints(runId).find((c) => c.kind === 'latest')?.step).toBe(run.step);
     expect(job).toMatchObject({ status: 'cancelled', result: `paused at step ${run.step}` });
@@ -100,7 +121,8 @@ describe('training in a child process', () => {
     const service = new StudioService(catalog, t.home);
     const m = (await service.call('runMetrics', { runId })) as { train: Array<Record<string, number>> };
     expect(m.train.length).toBeGreaterThan(0);
-    for (const p of m.train) expect(Object.keys(p).sort()).toEqual(['accuracy', 'ce', 'elapsedS', 'loss', 'lr', 'step', 'tokensPerSec']);
+    for (const p of m.train)
+      expect(Object.keys(p).sort()).toEqual(['accuracy', 'ce', 'elapsedS', 'loss', 'lr', 'step', 'tokensPerSec']);
     // The stored training loss includes the activation regularisers, the cross-entropy does not.
     expect(m.train.every((p) => p.loss! >= p.ce!)).toBe(true);
   });
@@ -145,7 +167,11 @@ describe('training in a child process', () => {
     w.off();
     const closedId = closing.jobs.get(started.id)!.info.runId!;
     expect(w.events.at(-1)).toMatchObject({ type: 'end', status: 'paused', code: 'studio-closed' });
-    expect(catalog.runs.get(closedId)).toMatchObject({ status: 'paused', endCode: 'studio-closed', endReason: REQUEST_ENDS.close.reason });
+    expect(catalog.runs.get(closedId)).toMatchObject({
+      status: 'paused',
+      endCode: 'studio-closed',
+      endReason: REQUEST_ENDS.close.reason,
+    });
 
     const opened = new StudioService(catalog, t.home);
     let stopping = false;

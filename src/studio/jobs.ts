@@ -67,7 +67,16 @@ export class JobManager {
   }
 
   private create(kind: JobInfo['kind'], title: string, cancel: () => void): Running {
-    const info: JobInfo = { id: randomUUID().slice(0, 8), kind, title, status: 'running', done: 0, total: 0, detail: '', startedAt: new Date().toISOString() };
+    const info: JobInfo = {
+      id: randomUUID().slice(0, 8),
+      kind,
+      title,
+      status: 'running',
+      done: 0,
+      total: 0,
+      detail: '',
+      startedAt: new Date().toISOString(),
+    };
     const job: Running = { info, cancel };
     this.jobs.set(info.id, job);
     // Keep the list short: ended jobs beyond the newest 50 are forgotten.
@@ -134,7 +143,12 @@ export class JobManager {
       },
     })
       .then((r) => {
-        const parts = [`${r.imported} imported`, r.unchanged ? `${r.unchanged} unchanged` : '', r.moved ? `${r.moved} moved` : '', r.failed.length ? `${r.failed.length} failed` : ''];
+        const parts = [
+          `${r.imported} imported`,
+          r.unchanged ? `${r.unchanged} unchanged` : '',
+          r.moved ? `${r.moved} moved` : '',
+          r.failed.length ? `${r.failed.length} failed` : '',
+        ];
         this.update(job, {
           status: r.cancelled ? 'cancelled' : 'done',
           importId: r.importId,
@@ -189,18 +203,26 @@ export class JobManager {
       handlers.onEvent?.(job, e);
     };
     const specFile = writeJobSpec(this.dataDir, spec);
-    child = runClaraJob<{ type: string }>(['--data-dir', this.dataDir, 'job', specFile], { finalEvent: handlers.finalEvent, onEvent });
+    child = runClaraJob<{ type: string }>(['--data-dir', this.dataDir, 'job', specFile], {
+      finalEvent: handlers.finalEvent,
+      onEvent,
+    });
     job.ended = child.done.then((outcome) => {
       fs.rmSync(specFile, { force: true });
       const ok = outcome.status === 'ended' && outcome.code === 0;
       const extra = handlers.onEnd?.(job, ok, events) ?? {};
       // A child that prints events this studio cannot read is out of step with it: say so.
-      if (malformed.length) extra.error ??= `${malformed.length} event(s) did not fit the protocol and were ignored; first: ${malformed[0]}`;
+      if (malformed.length)
+        extra.error ??= `${malformed.length} event(s) did not fit the protocol and were ignored; first: ${malformed[0]}`;
       if (job.info.status === 'running') {
         const cancelled = job.request !== undefined || (outcome.status === 'crashed' && outcome.signal === 'SIGTERM');
         this.update(job, {
           status: ok ? 'done' : cancelled ? 'cancelled' : 'failed',
-          error: ok || outcome.status === 'ended' ? undefined : outcome.stderr.split('\n').filter(Boolean).slice(-3).join(' ') || `exited with ${outcome.code ?? outcome.signal}`,
+          error:
+            ok || outcome.status === 'ended'
+              ? undefined
+              : outcome.stderr.split('\n').filter(Boolean).slice(-3).join(' ') ||
+                `exited with ${outcome.code ?? outcome.signal}`,
           ...extra,
         });
       } else if (Object.keys(extra).length) this.update(job, extra);

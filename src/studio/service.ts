@@ -8,7 +8,15 @@ import { readUserFile } from '../core/files';
 import { readMidi } from '../core/midi/read';
 import { notesInSeconds, sliceMidi } from '../core/midi/slice';
 import type { SampleQuery, SampleRow } from '../core/catalog/samples';
-import type { ApiInput, ApiOutputs, Capabilities, CatalogSummary, NoteArrays, RunInfo, RunMetrics } from '../shared/api';
+import type {
+  ApiInput,
+  ApiOutputs,
+  Capabilities,
+  CatalogSummary,
+  NoteArrays,
+  RunInfo,
+  RunMetrics,
+} from '../shared/api';
 import type { ApiMethod, JobInfo } from '../shared/methods';
 import { resumeRefusal } from '../shared/runStatus';
 import { CLARA_NOTEWISE_SAMPLING } from '../core/generate/sampler';
@@ -46,7 +54,8 @@ export class StudioService {
   private uploadFilePath(batch: string, rel: string): string {
     const root = this.uploadsDir(batch);
     const file = path.resolve(root, ...rel.split(/[\\/]/));
-    if (!file.startsWith(root + path.sep)) throw new ClaraError('must stay inside the upload folder', 'bad-payload', 'path');
+    if (!file.startsWith(root + path.sep))
+      throw new ClaraError('must stay inside the upload folder', 'bad-payload', 'path');
     return file;
   }
 
@@ -54,7 +63,10 @@ export class StudioService {
     const piece = this.catalog.getPiece(id);
     const { ppq, notes } = this.catalog.pieceNotes(id);
     const solo = piece.tracks.find((t) => t.role === 'solo');
-    return { ...notesInSeconds(notes, ppq, piece.durationBeats * ppq, piece.durationSeconds, piece.timing.tempos), soloProgram: solo ? solo.program : null };
+    return {
+      ...notesInSeconds(notes, ppq, piece.durationBeats * ppq, piece.durationSeconds, piece.timing.tempos),
+      soloProgram: solo ? solo.program : null,
+    };
   }
 
   private noteArraysOfSample(s: SampleRow): NoteArrays {
@@ -62,16 +74,27 @@ export class StudioService {
     try {
       bytes = fs.readFileSync(s.file);
     } catch (err) {
-      throw new ClaraError(`the sample's MIDI file is gone (${(err as NodeJS.ErrnoException).code})`, 'not-found', s.file);
+      throw new ClaraError(
+        `the sample's MIDI file is gone (${(err as NodeJS.ErrnoException).code})`,
+        'not-found',
+        s.file,
+      );
     }
     const piece = readMidi(bytes, { pedal: false, path: s.file });
     const solo = piece.tracks.find((t) => t.role === 'solo');
-    return { ...notesInSeconds(piece.notes, piece.ppq, piece.durationTicks, piece.durationSeconds, piece.tempos), soloProgram: solo ? solo.program : null };
+    return {
+      ...notesInSeconds(piece.notes, piece.ppq, piece.durationTicks, piece.durationSeconds, piece.tempos),
+      soloProgram: solo ? solo.program : null,
+    };
   }
 
   private runInfo(): RunInfo[] {
     const cps = this.catalog.runs.checkpoints();
-    return this.catalog.runs.list().map((r) => ({ ...r, checkpoints: cps.filter((c) => c.runId === r.id).sort((a, b) => a.kind.localeCompare(b.kind)), jobId: this.jobs.runningFor(r.id)?.info.id ?? null }));
+    return this.catalog.runs.list().map((r) => ({
+      ...r,
+      checkpoints: cps.filter((c) => c.runId === r.id).sort((a, b) => a.kind.localeCompare(b.kind)),
+      jobId: this.jobs.runningFor(r.id)?.info.id ?? null,
+    }));
   }
 
   private trainJob(title: string, spec: JobSpec, runId?: string): JobInfo {
@@ -81,15 +104,26 @@ export class StudioService {
       onEvent: (job, e) => {
         this.jobs.emit({ type: 'train', runId: e.runId, event: e });
         if (e.type === 'start') this.jobs.emit({ type: 'changed', what: 'runs' });
-        if (e.type === 'step') this.jobs.update(job, { done: Math.round(e.progress * 1000), total: 1000, detail: `step ${e.step}, loss ${e.ce.toFixed(3)}, ${Math.round(e.tokensPerSec)} tok/s` });
+        if (e.type === 'step')
+          this.jobs.update(job, {
+            done: Math.round(e.progress * 1000),
+            total: 1000,
+            detail: `step ${e.step}, loss ${e.ce.toFixed(3)}, ${Math.round(e.tokensPerSec)} tok/s`,
+          });
         if (e.type === 'checkpoint') this.jobs.emit({ type: 'changed', what: 'runs' });
       },
       onEnd: (job, _ok, events) => {
         const end = events.find((e) => e.type === 'end');
         this.jobs.emit({ type: 'changed', what: 'runs' });
         // The trainer wrote how its run ended; the job only reports it.
-        if (end?.status === 'paused' || (!end && job.request && job.request !== 'stop')) return { status: 'cancelled', result: `paused at step ${end?.step ?? '?'}` };
-        return end ? { result: `${end.status} at step ${end.step}: ${end.reason}`, status: end.status === 'failed' ? 'failed' : 'done' } : undefined;
+        if (end?.status === 'paused' || (!end && job.request && job.request !== 'stop'))
+          return { status: 'cancelled', result: `paused at step ${end?.step ?? '?'}` };
+        return end
+          ? {
+              result: `${end.status} at step ${end.step}: ${end.reason}`,
+              status: end.status === 'failed' ? 'failed' : 'done',
+            }
+          : undefined;
       },
     });
   }
@@ -104,7 +138,14 @@ export class StudioService {
     capabilities: (): Capabilities => ({ desktop: this.desktop !== null, backend: 'auto', version: this.version }),
     catalogSummary: (): CatalogSummary => {
       const c = this.catalog.countPieces();
-      return { total: c.total, train: c.train, test: c.test, notes: c.notes, composers: this.catalog.composers(), dataDir: this.dataDir };
+      return {
+        total: c.total,
+        train: c.train,
+        test: c.test,
+        notes: c.notes,
+        composers: this.catalog.composers(),
+        dataDir: this.dataDir,
+      };
     },
     listPieces: (q): PieceSummary[] => this.catalog.listPieces(q as PieceQuery),
     getPiece: ({ id }): PieceDetail => this.catalog.getPiece(id),
@@ -123,9 +164,16 @@ export class StudioService {
     importFailures: ({ importId }): ImportFailure[] => this.catalog.importFailures(importId),
     importDemo: () => this.jobs.startImport([demoCorpusDir()], 'Demo corpus'),
     importDialog: async ({ folders }) => {
-      if (!this.desktop) throw new ClaraError('is only in the desktop app; drop files or use the file picker', 'unsupported', 'importDialog');
+      if (!this.desktop)
+        throw new ClaraError(
+          'is only in the desktop app; drop files or use the file picker',
+          'unsupported',
+          'importDialog',
+        );
       const paths = await this.desktop.importDialog(folders ?? true);
-      return paths.length ? this.jobs.startImport(paths, paths.length === 1 ? path.basename(paths[0]!) : `${paths.length} items`) : null;
+      return paths.length
+        ? this.jobs.startImport(paths, paths.length === 1 ? path.basename(paths[0]!) : `${paths.length} items`)
+        : null;
     },
     uploadFile: ({ batch, path: rel, dataBase64 }) => {
       const file = this.uploadFilePath(batch, rel);
@@ -187,13 +235,18 @@ export class StudioService {
       const run = this.catalog.runs.get(runId);
       const refusal = this.jobs.runningFor(runId) ? 'busy' : resumeRefusal(run.status, { newBudget: false });
       if (refusal === 'busy') throw new ClaraError('is already training', 'busy', `run ${runId}`);
-      if (refusal === 'finished') throw new ClaraError('has finished; start a new run to train more', 'finished', `run ${runId}`);
+      if (refusal === 'finished')
+        throw new ClaraError('has finished; start a new run to train more', 'finished', `run ${runId}`);
       return this.trainJob(`Resuming ${runId}`, { kind: 'resume', runId }, runId);
     },
     listSamples: (q): SampleRow[] => this.catalog.samples.list(q as SampleQuery),
     generate: (o) => {
       let prompt: GenerateSpecPrompt =
-        o.prompt.kind === 'piece' ? { kind: 'piece', pieceId: o.prompt.pieceId } : o.prompt.kind === 'sample' ? { kind: 'sample', sampleId: this.catalog.samples.get(o.prompt.sampleId).id } : { kind: 'none' };
+        o.prompt.kind === 'piece'
+          ? { kind: 'piece', pieceId: o.prompt.pieceId }
+          : o.prompt.kind === 'sample'
+            ? { kind: 'sample', sampleId: this.catalog.samples.get(o.prompt.sampleId).id }
+            : { kind: 'none' };
       if (o.prompt.kind === 'upload') {
         const file = this.uploadFilePath(o.prompt.batch, o.prompt.path);
         if (!fs.existsSync(file)) throw new ClaraError('was not uploaded', 'not-found', o.prompt.path);
@@ -215,12 +268,18 @@ export class StudioService {
       return this.jobs.startChild('generate', `Generating ${o.count} × ${o.seconds} s`, spec, {
         finalEvent: 'end',
         onEvent: (job, e) => {
-          if (e.type === 'progress') this.jobs.update(job, { done: e.done, total: e.total, detail: e.phase === 'score' ? 'scoring' : 'sampling' });
+          if (e.type === 'progress')
+            this.jobs.update(job, {
+              done: e.done,
+              total: e.total,
+              detail: e.phase === 'score' ? 'scoring' : 'sampling',
+            });
         },
         onEnd: (_job, ok, events) => {
           this.jobs.emit({ type: 'changed', what: 'samples' });
           const end = events.find((e) => e.type === 'end');
-          if (ok && end) return { result: `${end.ids.length} samples${end.scoreError ? `; not scored: ${end.scoreError}` : ''}` };
+          if (ok && end)
+            return { result: `${end.ids.length} samples${end.scoreError ? `; not scored: ${end.scoreError}` : ''}` };
         },
       });
     },
@@ -228,10 +287,17 @@ export class StudioService {
     sampleMidi: ({ id, fromS, toS }) => {
       const s = this.catalog.samples.get(id);
       const bytes = readUserFile(s.file);
-      const base = s.title.replace(/[^\w\- ]+/g, '').trim().replace(/\s+/g, '-') || `sample-${id}`;
+      const base =
+        s.title
+          .replace(/[^\w\- ]+/g, '')
+          .trim()
+          .replace(/\s+/g, '-') || `sample-${id}`;
       if (fromS !== undefined && toS !== undefined) {
         if (toS <= fromS) throw new ClaraError('must be after fromS', 'bad-payload', 'toS');
-        return { name: `${base}-${fromS.toFixed(1)}-${toS.toFixed(1)}s.mid`, dataBase64: Buffer.from(sliceMidi(bytes, fromS, toS)).toString('base64') };
+        return {
+          name: `${base}-${fromS.toFixed(1)}-${toS.toFixed(1)}s.mid`,
+          dataBase64: Buffer.from(sliceMidi(bytes, fromS, toS)).toString('base64'),
+        };
       }
       return { name: `${base}.mid`, dataBase64: bytes.toString('base64') };
     },
@@ -246,9 +312,14 @@ export class StudioService {
       return { deleted: id };
     },
     scoreSamples: ({ ids }) =>
-      this.jobs.startChild('score', `Scoring ${ids.length || 'all'} samples`, { kind: 'score', ids }, {
-        onEnd: () => this.jobs.emit({ type: 'changed', what: 'samples' }),
-      }),
+      this.jobs.startChild(
+        'score',
+        `Scoring ${ids.length || 'all'} samples`,
+        { kind: 'score', ids },
+        {
+          onEnd: () => this.jobs.emit({ type: 'changed', what: 'samples' }),
+        },
+      ),
   };
 
   /** Routes a call the shell has validated. */

@@ -6,11 +6,15 @@ const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../
 
 /** The shared corpora beside the checkout (../shared/corpora), or where CLARA_SHARED points. */
 export function sharedCorpora(): { piano: string; chamber: string } {
-  const base = process.env.CLARA_SHARED ? path.join(process.env.CLARA_SHARED, 'corpora') : path.resolve(repoRoot, '../shared/corpora');
+  const base = process.env.CLARA_SHARED
+    ? path.join(process.env.CLARA_SHARED, 'corpora')
+    : path.resolve(repoRoot, '../shared/corpora');
   const piano = path.join(base, 'piano-midi-de');
   const chamber = path.join(base, 'mutopia-chamber');
   if (!fs.existsSync(piano) || !fs.existsSync(chamber)) {
-    throw new Error(`shared corpora not found at ${base}: tests need ../shared/corpora beside the checkout, or CLARA_SHARED`);
+    throw new Error(
+      `shared corpora not found at ${base}: tests need ../shared/corpora beside the checkout, or CLARA_SHARED`,
+    );
   }
   return { piano, chamber };
 }

@@ -28,9 +28,11 @@ function checkContainer(bytes: Uint8Array, path?: string): void {
   if (magic !== 'MThd') throw new MidiInputError('not a MIDI file (no "MThd" header)', path);
   if (bytes.length < 14) throw new MidiInputError('truncated MIDI header', path);
   const ntracks = (bytes[10]! << 8) | bytes[11]!;
-  if (ntracks === 0 || bytes.length <= 14) throw new MidiInputError('header only: the file declares or holds no tracks', path);
+  if (ntracks === 0 || bytes.length <= 14)
+    throw new MidiInputError('header only: the file declares or holds no tracks', path);
   const division = (bytes[12]! << 8) | bytes[13]!;
-  if (division & 0x8000) throw new MidiInputError('SMPTE time division is not supported (only ticks per quarter note)', path);
+  if (division & 0x8000)
+    throw new MidiInputError('SMPTE time division is not supported (only ticks per quarter note)', path);
   if (division === 0) throw new MidiInputError('invalid time division of 0 ticks per quarter note', path);
   // Walk the chunk headers so a cut-off file is named as such rather than half read.
   let at = 14;
@@ -39,7 +41,10 @@ function checkContainer(bytes: Uint8Array, path?: string): void {
     if (at + 8 > bytes.length) throw new MidiInputError(`truncated: chunk header cut off at byte ${at}`, path);
     const len = ((bytes[at + 4]! << 24) >>> 0) + (bytes[at + 5]! << 16) + (bytes[at + 6]! << 8) + bytes[at + 7]!;
     if (at + 8 + len > bytes.length) {
-      throw new MidiInputError(`truncated: track ${found + 1} of ${ntracks} needs ${len} bytes, ${bytes.length - at - 8} remain`, path);
+      throw new MidiInputError(
+        `truncated: track ${found + 1} of ${ntracks} needs ${len} bytes, ${bytes.length - at - 8} remain`,
+        path,
+      );
     }
     at += 8 + len;
     found++;
@@ -87,10 +92,17 @@ export function legacyReadMidi(bytes: Uint8Array, opts: ReadOptions = {}): Omit<
       noteCount: t.notes.length,
     };
     if ('unsupported' in decided) {
-      unsupported.push(`track ${index + 1}${t.name ? ` "${t.name}"` : ''} (${t.instrument.name}, ${decided.unsupported})`);
+      unsupported.push(
+        `track ${index + 1}${t.name ? ` "${t.name}"` : ''} (${t.instrument.name}, ${decided.unsupported})`,
+      );
       tracks.push({ ...base, program: t.instrument.number, role: 'empty', roleReason: 'unsupported instrument' });
     } else {
-      tracks.push({ ...base, program: decided.program, role: decided.role, ...(decided.reason ? { roleReason: decided.reason } : {}) });
+      tracks.push({
+        ...base,
+        program: decided.program,
+        role: decided.role,
+        ...(decided.reason ? { roleReason: decided.reason } : {}),
+      });
     }
   });
 
@@ -106,7 +118,10 @@ export function legacyReadMidi(bytes: Uint8Array, opts: ReadOptions = {}): Omit<
     );
   }
   if (lastTick / ppq > MAX_QUARTERS) {
-    throw new MidiInputError(`implausibly long: ${Math.round(lastTick / ppq)} quarter notes (limit ${MAX_QUARTERS})`, path);
+    throw new MidiInputError(
+      `implausibly long: ${Math.round(lastTick / ppq)} quarter notes (limit ${MAX_QUARTERS})`,
+      path,
+    );
   }
   if (drumNotes > 0) warnings.push(`ignored ${drumNotes} percussion notes`);
 
@@ -134,7 +149,8 @@ export function legacyReadMidi(bytes: Uint8Array, opts: ReadOptions = {}): Omit<
   const hasPiano = tracks.some((t) => t.role === 'piano');
   const soloTracks = tracks.filter((t) => t.role === 'solo');
   const soloPrograms = new Set(soloTracks.map((t) => t.program));
-  const ensemble: Ensemble = soloTracks.length === 0 ? 'piano' : !hasPiano ? 'solo' : soloPrograms.size === 1 ? 'solo+piano' : 'chamber';
+  const ensemble: Ensemble =
+    soloTracks.length === 0 ? 'piano' : !hasPiano ? 'solo' : soloPrograms.size === 1 ? 'solo+piano' : 'chamber';
 
   const trackNames = midi.tracks.map((t) => t.name);
   const meta = midi.header.meta.map((m) => ({ text: m.text, ticks: m.ticks, type: m.type }));

@@ -22,7 +22,8 @@ export function makeMidi(tracks: TrackSpec[], opts: { name?: string; text?: stri
     if (spec.name) t.name = spec.name;
     t.channel = spec.channel ?? 0;
     t.instrument.number = spec.program ?? 0;
-    for (const [pitch, ticks, durationTicks, velocity] of spec.notes) t.addNote({ midi: pitch, ticks, durationTicks, velocity: velocity ?? 0.8 });
+    for (const [pitch, ticks, durationTicks, velocity] of spec.notes)
+      t.addNote({ midi: pitch, ticks, durationTicks, velocity: velocity ?? 0.8 });
     for (const [ticks, value] of spec.pedal ?? []) t.addCC({ number: 64, ticks, value: value / 127 });
   }
   return midi.toArray();

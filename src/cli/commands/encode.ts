@@ -1,7 +1,14 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
-import { decodeWords, encodePiece, parseEncodingName, resolveEncodingOptions, splitWords, type EncodingOptions } from '../../core/encoding';
+import {
+  decodeWords,
+  encodePiece,
+  parseEncodingName,
+  resolveEncodingOptions,
+  splitWords,
+  type EncodingOptions,
+} from '../../core/encoding';
 import { ClaraError } from '../../core/errors';
 import { readUserFile } from '../../core/files';
 import { readMidi } from '../../core/midi/read';
@@ -25,11 +32,22 @@ function addRangeOptions(cmd: Command): Command {
     .option('--range-low <midi>', 'lowest MIDI pitch of the note range', intArg('--range-low', 0, 116), 33)
     .option('--range-size <n>', 'keys in the note range', intArg('--range-size', 12, 128), 62)
     .option('--solo-low <key>', 'lowest key index for the solo (v) voice', intArg('--solo-low', 0, 116), 22)
-    .option('--velocity-bins <n>', 'notewise dynamics: velocity bins written as dN words (0: none, as in Clara)', intArg('--velocity-bins', 0, 32), 16);
+    .option(
+      '--velocity-bins <n>',
+      'notewise dynamics: velocity bins written as dN words (0: none, as in Clara)',
+      intArg('--velocity-bins', 0, 32),
+      16,
+    );
 }
 
 function optionsOf(f: RangeFlags): EncodingOptions {
-  return resolveEncodingOptions({ sampleFreq: f.sampleFreq, rangeLow: f.rangeLow, rangeSize: f.rangeSize, soloLow: f.soloLow, velocityBins: f.velocityBins });
+  return resolveEncodingOptions({
+    sampleFreq: f.sampleFreq,
+    rangeLow: f.rangeLow,
+    rangeSize: f.rangeSize,
+    soloLow: f.soloLow,
+    velocityBins: f.velocityBins,
+  });
 }
 
 export function registerEncode(program: Command): void {
@@ -59,8 +77,16 @@ export function registerEncode(program: Command): void {
       const words = splitWords(text);
       if (words.length === 0) throw new ClaraError('holds no words', 'bad-input', input === '-' ? 'stdin' : input);
       const { notes, skipped } = decodeWords(words, encoding, o);
-      if (notes.length === 0) throw new ClaraError(`no notes decoded from ${words.length} words; is the encoding "${encoding}" right?`, 'bad-input', input);
-      fs.writeFileSync(prepareFile(f.out, '--out'), writeMidi(notes, o, { tempo: f.tempo, soloProgram: f.soloProgram }));
+      if (notes.length === 0)
+        throw new ClaraError(
+          `no notes decoded from ${words.length} words; is the encoding "${encoding}" right?`,
+          'bad-input',
+          input,
+        );
+      fs.writeFileSync(
+        prepareFile(f.out, '--out'),
+        writeMidi(notes, o, { tempo: f.tempo, soloProgram: f.soloProgram }),
+      );
       process.stderr.write(`wrote ${notes.length} notes to ${f.out}${skipped ? ` (${skipped} words skipped)` : ''}\n`);
     });
 }

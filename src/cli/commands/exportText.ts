@@ -17,16 +17,42 @@ export function registerExportText(program: Command): void {
     .option('--range-size <n>', 'keys in the note range', intArg('--range-size', 12, 128), 62)
     .option('--no-transpositions', 'only the original key of each piece')
     .option('--json', 'print the report as JSON')
-    .action(async (f: { encoding: string; out: string; sampleFreq: number; rangeLow: number; rangeSize: number; transpositions: boolean; json?: boolean }, cmd: Command) => {
-      const encoding = parseEncodingName(f.encoding);
-      prepareDir(f.out, '--out', { writable: true });
-      const options = resolveEncodingOptions({ sampleFreq: f.sampleFreq, rangeLow: f.rangeLow, rangeSize: f.rangeSize });
-      const bar = f.json ? null : new ProgressBar('export');
-      const report = await withCatalog(cmd, (catalog) =>
-        exportText(catalog, { encoding, options, outDir: f.out, transpositions: f.transpositions, onProgress: (d, t) => bar?.update(d, t) }),
-      );
-      bar?.done();
-      if (f.json) printJson(report);
-      else console.log(`Wrote ${report.files} files (${report.train} train, ${report.test} test), ${report.words} words, from ${report.pieces} pieces to ${f.out}.`);
-    });
+    .action(
+      async (
+        f: {
+          encoding: string;
+          out: string;
+          sampleFreq: number;
+          rangeLow: number;
+          rangeSize: number;
+          transpositions: boolean;
+          json?: boolean;
+        },
+        cmd: Command,
+      ) => {
+        const encoding = parseEncodingName(f.encoding);
+        prepareDir(f.out, '--out', { writable: true });
+        const options = resolveEncodingOptions({
+          sampleFreq: f.sampleFreq,
+          rangeLow: f.rangeLow,
+          rangeSize: f.rangeSize,
+        });
+        const bar = f.json ? null : new ProgressBar('export');
+        const report = await withCatalog(cmd, (catalog) =>
+          exportText(catalog, {
+            encoding,
+            options,
+            outDir: f.out,
+            transpositions: f.transpositions,
+            onProgress: (d, t) => bar?.update(d, t),
+          }),
+        );
+        bar?.done();
+        if (f.json) printJson(report);
+        else
+          console.log(
+            `Wrote ${report.files} files (${report.train} train, ${report.test} test), ${report.words} words, from ${report.pieces} pieces to ${f.out}.`,
+          );
+      },
+    );
 }

@@ -41,14 +41,27 @@ export function parseLength(s: string): { seconds?: number; tokens?: number; cap
   if (/^\d+$/.test(s)) {
     const tokens = Number(s);
     if (tokens < 1) throw new ClaraError('must be at least 1 word, or a time such as 60s', 'bad-option', '--length');
-    if (tokens > MAX_SAMPLE_WORDS) return { tokens: MAX_SAMPLE_WORDS, capped: `--length: ${s} words is past the cap; generating ${MAX_SAMPLE_WORDS} words` };
+    if (tokens > MAX_SAMPLE_WORDS)
+      return {
+        tokens: MAX_SAMPLE_WORDS,
+        capped: `--length: ${s} words is past the cap; generating ${MAX_SAMPLE_WORDS} words`,
+      };
     return { tokens };
   }
   const m = /^(?:(\d+(?:\.\d+)?)m)?(?:(\d+(?:\.\d+)?)s)?$/.exec(s);
-  if (!m || (!m[1] && !m[2])) throw new ClaraError(`"${s}" is neither a number of words (2000) nor a time (60s, 2m, 1m30s)`, 'bad-option', '--length');
+  if (!m || (!m[1] && !m[2]))
+    throw new ClaraError(
+      `"${s}" is neither a number of words (2000) nor a time (60s, 2m, 1m30s)`,
+      'bad-option',
+      '--length',
+    );
   const seconds = Number(m[1] ?? 0) * 60 + Number(m[2] ?? 0);
   if (!(seconds > 0)) throw new ClaraError('must be longer than 0 seconds', 'bad-option', '--length');
-  if (seconds > MAX_SAMPLE_SECONDS) return { seconds: MAX_SAMPLE_SECONDS, capped: `--length: ${s} is past the cap; generating ${MAX_SAMPLE_SECONDS / 60} minutes` };
+  if (seconds > MAX_SAMPLE_SECONDS)
+    return {
+      seconds: MAX_SAMPLE_SECONDS,
+      capped: `--length: ${s} is past the cap; generating ${MAX_SAMPLE_SECONDS / 60} minutes`,
+    };
   return { seconds };
 }
 
@@ -61,13 +74,26 @@ export function registerGenerate(program: Command): void {
     .option('--continue <sample>', 'continue a sample (its id): the new sample records which one it continues')
     .option('--include-prompt', 'write the prompt into the new file before the continuation, so it plays in context')
     .option('--key <key>', 'generate in this key, e.g. "D minor" or "F# major" (a prompt is moved into it)')
-    .option('--bpm <n>', "tempo to write (default: the prompt's, else the training pieces' typical tempo)", floatArg('--bpm', 20, 400))
+    .option(
+      '--bpm <n>',
+      "tempo to write (default: the prompt's, else the training pieces' typical tempo)",
+      floatArg('--bpm', 20, 400),
+    )
     .option('--prompt-words <n>', 'words of the prompt to use', intArg('--prompt-words', 1, 100_000), 200)
     .option('-n, --n <count>', 'samples, generated together', intArg('-n', 1, 256), 4)
-    .option('--length <len>', `words (2000) or music time (60s, 2m); at most ${MAX_SAMPLE_SECONDS / 60} minutes or ${MAX_SAMPLE_WORDS} words (longer is cut to that)`, '60s')
+    .option(
+      '--length <len>',
+      `words (2000) or music time (60s, 2m); at most ${MAX_SAMPLE_SECONDS / 60} minutes or ${MAX_SAMPLE_WORDS} words (longer is cut to that)`,
+      '60s',
+    )
     .option('--temperature <t>', 'softmax temperature (0: greedy)', floatArg('--temperature', 0, 10), 1)
     .option('--top-n <n>', "Clara's truncated sampling: draw among the top n", intArg('--top-n', 1, 100_000))
-    .option('--trunc-prob <p>', 'probability of drawing among the top n (else the top word)', floatArg('--trunc-prob', 0, 1), 0.8)
+    .option(
+      '--trunc-prob <p>',
+      'probability of drawing among the top n (else the top word)',
+      floatArg('--trunc-prob', 0, 1),
+      0.8,
+    )
     .option('--top-k <k>', 'plain top-k sampling', intArg('--top-k', 1, 100_000))
     .option('--top-p <p>', 'nucleus sampling', floatArg('--top-p', 0.0001, 1))
     .option('--seed <s>', 'random seed: the same seed gives the same music', intArg('--seed', 0, 2 ** 31), 1)
@@ -85,8 +111,10 @@ export function registerGenerate(program: Command): void {
         f.topK !== undefined || f.topP !== undefined
           ? { temperature: f.temperature, topK: f.topK, topP: f.topP }
           : { temperature: f.temperature, topN: f.topN ?? 3, truncProb: f.truncProb };
-      if (f.prompt && f.continue) throw new ClaraError('give --prompt or --continue, not both', 'bad-option', '--continue');
-      if (f.continue !== undefined && !/^\d+$/.test(f.continue)) throw new ClaraError(`"${f.continue}" is not a sample id`, 'bad-option', '--continue');
+      if (f.prompt && f.continue)
+        throw new ClaraError('give --prompt or --continue, not both', 'bad-option', '--continue');
+      if (f.continue !== undefined && !/^\d+$/.test(f.continue))
+        throw new ClaraError(`"${f.continue}" is not a sample id`, 'bad-option', '--continue');
       const prompt: PromptSpec = f.continue
         ? { kind: 'sample', sampleId: Number(f.continue) }
         : !f.prompt
@@ -122,14 +150,24 @@ export function registerGenerate(program: Command): void {
       let scoreError: string | undefined;
       if (f.score) {
         try {
-          await withCatalog(cmd, (catalog) => scoreSamples(catalog, rows.map((r) => r.id)));
+          await withCatalog(cmd, (catalog) =>
+            scoreSamples(
+              catalog,
+              rows.map((r) => r.id),
+            ),
+          );
         } catch (err) {
           scoreError = errorMessage(err);
         }
       }
       if (f.json) return printJson({ samples: rows, seconds, scoreError });
       if (scoreError) process.stderr.write(`clara: not scored: ${clean(scoreError)}\n`);
-      console.log(table(rows.map((r) => [String(r.id), r.title, formatDuration(r.durationS), String(r.noteCount), r.file]), ['id', 'title', 'time', 'notes', 'file']));
+      console.log(
+        table(
+          rows.map((r) => [String(r.id), r.title, formatDuration(r.durationS), String(r.noteCount), r.file]),
+          ['id', 'title', 'time', 'notes', 'file'],
+        ),
+      );
       console.log(`\n${rows.length} samples in ${seconds.toFixed(1)} s.`);
     });
 
@@ -141,11 +179,13 @@ export function registerGenerate(program: Command): void {
     .option('--sort <by>', 'date, critic, novelty or stars', 'date')
     .option('--json', 'print as JSON')
     .action(async (f: { starred?: boolean; run?: string; sort: string; json?: boolean }, cmd: Command) => {
-      if (!['date', 'critic', 'novelty', 'stars'].includes(f.sort)) throw new ClaraError(`"${f.sort}" is not one of date, critic, novelty, stars`, 'bad-option', '--sort');
+      if (!['date', 'critic', 'novelty', 'stars'].includes(f.sort))
+        throw new ClaraError(`"${f.sort}" is not one of date, critic, novelty, stars`, 'bad-option', '--sort');
       await withCatalog(cmd, (catalog) => {
         const rows = catalog.samples.list({ starred: f.starred, runId: f.run, sort: f.sort as SampleSort });
         if (f.json) return printJson(rows);
-        if (rows.length === 0) return console.log(f.starred ? 'No starred samples.' : 'No samples yet: make some with `clara generate`.');
+        if (rows.length === 0)
+          return console.log(f.starred ? 'No starred samples.' : 'No samples yet: make some with `clara generate`.');
         console.log(
           table(
             rows.map((r) => [
@@ -167,7 +207,10 @@ export function registerGenerate(program: Command): void {
       });
     });
 
-  for (const [name, starred] of [['star', true], ['unstar', false]] as const) {
+  for (const [name, starred] of [
+    ['star', true],
+    ['unstar', false],
+  ] as const) {
     program
       .command(name)
       .description(`${starred ? 'star' : 'unstar'} samples`)

@@ -42,7 +42,8 @@ export function registerImport(program: Command): void {
       bar?.done();
       if (flags.json) printJson(jsonReport(report));
       else printReport(report);
-      if (report.failed.length > 0 && report.imported + report.unchanged + report.moved + report.duplicate === 0) process.exitCode = 1;
+      if (report.failed.length > 0 && report.imported + report.unchanged + report.moved + report.duplicate === 0)
+        process.exitCode = 1;
     });
 }
 
@@ -57,7 +58,16 @@ function jsonReport(r: ImportReport) {
     failed: r.failed,
     cancelled: r.cancelled,
     elapsedMs: Math.round(r.elapsedMs),
-    pieces: r.results.filter((x) => x.status !== 'failed').map(({ path: p, status, pieceId, title, composer, duplicateOf }) => ({ path: p, status, pieceId, title, composer, duplicateOf })),
+    pieces: r.results
+      .filter((x) => x.status !== 'failed')
+      .map(({ path: p, status, pieceId, title, composer, duplicateOf }) => ({
+        path: p,
+        status,
+        pieceId,
+        title,
+        composer,
+        duplicateOf,
+      })),
   };
 }
 
@@ -66,6 +76,8 @@ function printReport(r: ImportReport): void {
   if (r.moved) parts.push(`${r.moved} moved`);
   if (r.duplicate) parts.push(`${r.duplicate} duplicates of catalogued files`);
   parts.push(`${r.failed.length} failed`);
-  console.log(`${r.cancelled ? 'Cancelled after' : 'Done:'} ${parts.join(', ')} (${(r.elapsedMs / 1000).toFixed(1)} s, import #${r.importId}).`);
+  console.log(
+    `${r.cancelled ? 'Cancelled after' : 'Done:'} ${parts.join(', ')} (${(r.elapsedMs / 1000).toFixed(1)} s, import #${r.importId}).`,
+  );
   for (const f of r.failed) console.log(`  failed: ${clean(f.path)}: ${clean(f.error)}`);
 }

@@ -16,7 +16,9 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../.
 function openBrowser(url: string): void {
   const cmd = process.platform === 'darwin' ? 'open' : process.platform === 'win32' ? 'explorer' : 'xdg-open';
   try {
-    spawn(cmd, [url], { stdio: 'ignore', detached: true }).on('error', () => {}).unref();
+    spawn(cmd, [url], { stdio: 'ignore', detached: true })
+      .on('error', () => {})
+      .unref();
   } catch {
     // No browser opener here: the URL is printed.
   }
@@ -31,14 +33,22 @@ const TOKEN_RULE = 'the token must be 16 to 128 letters, digits, _ or -';
  */
 export function serveToken(f: { token?: string; tokenFile?: string }, env: NodeJS.ProcessEnv): string | undefined {
   if (f.token !== undefined) {
-    throw new ClaraError('refused: a token on the command line shows in `ps` to every user of this machine; put it in a file and pass --token-file FILE, or set CLARA_TOKEN', 'bad-token', '--token');
+    throw new ClaraError(
+      'refused: a token on the command line shows in `ps` to every user of this machine; put it in a file and pass --token-file FILE, or set CLARA_TOKEN',
+      'bad-token',
+      '--token',
+    );
   }
   if (f.tokenFile !== undefined) {
     let text: string;
     try {
       text = fs.readFileSync(f.tokenFile, 'utf8');
     } catch (err) {
-      throw new ClaraError(`cannot read the token file (${(err as NodeJS.ErrnoException).code ?? 'error'})`, 'bad-token', `--token-file ${f.tokenFile}`);
+      throw new ClaraError(
+        `cannot read the token file (${(err as NodeJS.ErrnoException).code ?? 'error'})`,
+        'bad-token',
+        `--token-file ${f.tokenFile}`,
+      );
     }
     const t = text.trim();
     if (!TOKEN_SHAPE.test(t)) throw new ClaraError(TOKEN_RULE, 'bad-token', `--token-file ${f.tokenFile}`);
@@ -58,7 +68,11 @@ export async function runServer(dataDir: string, o: { port?: number; open?: bool
     try {
       await buildStudio();
     } catch {
-      throw new ClaraError('building the studio failed (its output is above); fix that and run `npm run build`', 'not-built', rendererDir);
+      throw new ClaraError(
+        'building the studio failed (its output is above); fix that and run `npm run build`',
+        'not-built',
+        rendererDir,
+      );
     }
   }
   const catalog = Catalog.open(dataDir);
@@ -69,12 +83,20 @@ export async function runServer(dataDir: string, o: { port?: number; open?: bool
   } catch (err) {
     catalog.close();
     const code = (err as NodeJS.ErrnoException).code;
-    if (code === 'EADDRINUSE' || code === 'EACCES') throw new ClaraError(code === 'EADDRINUSE' ? 'that port is in use' : 'not allowed to listen on that port', 'bad-port', `--port ${o.port}`);
+    if (code === 'EADDRINUSE' || code === 'EACCES')
+      throw new ClaraError(
+        code === 'EADDRINUSE' ? 'that port is in use' : 'not allowed to listen on that port',
+        'bad-port',
+        `--port ${o.port}`,
+      );
     throw err;
   }
   console.log(`Clara Studio is served at ${served.url}`);
-  for (const j of service.resumeRunsPausedByClosing()) console.log(`${j.title} (it was training when the studio last closed).`);
-  console.log(`(loopback only; open the URL once: the page keeps the token for its tab and takes it out of the address bar. Data: ${dataDir}. Ctrl-C stops.)`);
+  for (const j of service.resumeRunsPausedByClosing())
+    console.log(`${j.title} (it was training when the studio last closed).`);
+  console.log(
+    `(loopback only; open the URL once: the page keeps the token for its tab and takes it out of the address bar. Data: ${dataDir}. Ctrl-C stops.)`,
+  );
   if (o.open) openBrowser(served.url);
   await new Promise<void>((resolve) => {
     const stop = () => resolve();
@@ -93,7 +115,10 @@ export function registerServe(program: Command): void {
     .description('serve the studio to a browser on 127.0.0.1, with a random token in the URL it prints')
     .option('--port <n>', 'port (default: any free one)', intArg('--port', 0, 65535))
     .option('--open', 'open the URL in the default browser')
-    .option('--token-file <file>', 'use the token in this file (16 to 128 letters, digits, _ or -) instead of a random one; $CLARA_TOKEN works too')
+    .option(
+      '--token-file <file>',
+      'use the token in this file (16 to 128 letters, digits, _ or -) instead of a random one; $CLARA_TOKEN works too',
+    )
     // Kept (hidden) so that someone used to it gets the reason it is refused, not "unknown option".
     .addOption(new Option('--token <t>').hideHelp())
     .action(async (f: { port?: number; open?: boolean; token?: string; tokenFile?: string }, cmd: Command) => {

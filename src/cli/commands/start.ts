@@ -22,14 +22,22 @@ export function registerStart(program: Command): void {
         const fresh = catalog.countPieces().total === 0 && catalog.listImports(1).length === 0;
         if (fresh) {
           const demo = demoCorpusDir();
-          console.log(`First run: importing the bundled demo corpus (${path.relative(process.cwd(), demo) || demo}) into ${dataDir}`);
+          console.log(
+            `First run: importing the bundled demo corpus (${path.relative(process.cwd(), demo) || demo}) into ${dataDir}`,
+          );
           const bar = new ProgressBar('import');
-          const r = await importPaths(catalog, [demo], { onProgress: (p) => bar.update(p.done, p.total, path.basename(p.current.path)) });
+          const r = await importPaths(catalog, [demo], {
+            onProgress: (p) => bar.update(p.done, p.total, path.basename(p.current.path)),
+          });
           bar.done();
-          console.log(`Imported ${r.imported} pieces in ${(r.elapsedMs / 1000).toFixed(1)} s${r.failed.length ? `; ${r.failed.length} failed` : ''}.`);
+          console.log(
+            `Imported ${r.imported} pieces in ${(r.elapsedMs / 1000).toFixed(1)} s${r.failed.length ? `; ${r.failed.length} failed` : ''}.`,
+          );
         }
         const c = catalog.countPieces();
-        console.log(`Catalog ${catalog.file}: ${c.total} pieces (${c.train} train, ${c.test} test) by ${c.composers} composers, ${c.notes} notes.`);
+        console.log(
+          `Catalog ${catalog.file}: ${c.total} pieces (${c.train} train, ${c.test} test) by ${c.composers} composers, ${c.notes} notes.`,
+        );
       });
       if (!f.desktop) return;
       if (!fs.existsSync(path.join(root, 'out', 'renderer', 'index.html'))) {

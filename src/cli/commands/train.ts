@@ -74,12 +74,16 @@ function printer(json: boolean): (e: TrainEvent) => void {
         break;
       case 'eval':
         lastVal = ` | val ${e.valLoss.toFixed(3)} ppl ${e.valPerplexity.toFixed(2)}${e.best ? ' *' : ''}`;
-        process.stderr.write(`\r\x1b[2Kstep ${e.step}: validation loss ${e.valLoss.toFixed(4)}, perplexity ${e.valPerplexity.toFixed(2)}, accuracy ${(e.valAccuracy * 100).toFixed(1)}%${e.best ? ' (best)' : ''}\n`);
+        process.stderr.write(
+          `\r\x1b[2Kstep ${e.step}: validation loss ${e.valLoss.toFixed(4)}, perplexity ${e.valPerplexity.toFixed(2)}, accuracy ${(e.valAccuracy * 100).toFixed(1)}%${e.best ? ' (best)' : ''}\n`,
+        );
         break;
       case 'checkpoint':
         break;
       case 'end':
-        process.stderr.write(`\n${{ failed: 'Failed', stopped: 'Stopped', paused: 'Paused', finished: 'Finished' }[e.status]} at step ${e.step}: ${clean(e.reason)}. Best validation loss ${e.bestValLoss?.toFixed(4) ?? '–'}.\n`);
+        process.stderr.write(
+          `\n${{ failed: 'Failed', stopped: 'Stopped', paused: 'Paused', finished: 'Finished' }[e.status]} at step ${e.step}: ${clean(e.reason)}. Best validation loss ${e.bestValLoss?.toFixed(4) ?? '–'}.\n`,
+        );
         if (e.status !== 'finished') process.stderr.write(`Resume with: clara train --resume ${e.runId}\n`);
         break;
     }
@@ -89,7 +93,9 @@ function printer(json: boolean): (e: TrainEvent) => void {
 export function registerTrain(program: Command): void {
   program
     .command('export-model')
-    .description('write a checkpoint as a plain TensorFlow.js LayersModel (model.json + weights.bin) with its vocabulary')
+    .description(
+      'write a checkpoint as a plain TensorFlow.js LayersModel (model.json + weights.bin) with its vocabulary',
+    )
     .argument('<checkpoint>', 'checkpoint id, latest, best, or RUN:latest|best')
     .requiredOption('--out <dir>', 'folder to write into')
     .action(async (ref: string, f: { out: string }, cmd: Command) => {
@@ -130,9 +136,19 @@ export function registerTrain(program: Command): void {
     .option('--lr <x>', 'peak learning rate', floatArg('--lr', 1e-6, 1e9))
     .option('--seed <n>', 'random seed', intArg('--seed', 0, 2 ** 31), 1)
     .option('--eval-every <n>', 'validate every n steps', intArg('--eval-every', 1, 1e9), 200)
-    .option('--checkpoint-every <s>', 'save the latest checkpoint at least every s seconds', intArg('--checkpoint-every', 1, 1e6), 300)
+    .option(
+      '--checkpoint-every <s>',
+      'save the latest checkpoint at least every s seconds',
+      intArg('--checkpoint-every', 1, 1e6),
+      300,
+    )
     .option('--val-tokens <n>', 'validation tokens per evaluation', intArg('--val-tokens', 10, 1e8), 20000)
-    .option('--patience <n>', 'stop after n validations without improvement (0: never)', intArg('--patience', 0, 1e6), 8)
+    .option(
+      '--patience <n>',
+      'stop after n validations without improvement (0: never)',
+      intArg('--patience', 0, 1e6),
+      8,
+    )
     .option('--backend <name>', 'auto, node-gpu, node, wasm or cpu', 'auto')
     .option('--json', 'print events as JSON lines')
     .action(async (f: TrainFlags, cmd: Command) => {
@@ -164,7 +180,10 @@ export function registerTrain(program: Command): void {
                 steps: f.steps,
                 hours: f.hours,
                 until,
-                composers: f.composers?.split(',').map((s) => s.trim()).filter(Boolean),
+                composers: f.composers
+                  ?.split(',')
+                  .map((s) => s.trim())
+                  .filter(Boolean),
                 seed: f.seed,
                 evalEvery: f.evalEvery,
                 checkpointEverySec: f.checkpointEvery,
@@ -187,20 +206,42 @@ export function registerTrain(program: Command): void {
         const runs = catalog.runs.list();
         const cps = catalog.runs.checkpoints();
         if (f.json) {
-          process.stdout.write(`${JSON.stringify(runs.map((r) => ({ ...r, checkpoints: cps.filter((c) => c.runId === r.id) })), null, 2)}\n`);
+          process.stdout.write(
+            `${JSON.stringify(
+              runs.map((r) => ({ ...r, checkpoints: cps.filter((c) => c.runId === r.id) })),
+              null,
+              2,
+            )}\n`,
+          );
           return;
         }
         if (runs.length === 0) return console.log('No training runs yet: start one with `clara train`.');
         console.log(
           table(
-            runs.map((r) => [r.id, r.encoding, r.preset, r.status, String(r.step), r.bestValLoss?.toFixed(4) ?? '–', formatDuration(r.elapsedS), r.backend ?? '']),
+            runs.map((r) => [
+              r.id,
+              r.encoding,
+              r.preset,
+              r.status,
+              String(r.step),
+              r.bestValLoss?.toFixed(4) ?? '–',
+              formatDuration(r.elapsedS),
+              r.backend ?? '',
+            ]),
             ['run', 'encoding', 'preset', 'status', 'step', 'best val', 'time', 'backend'],
           ),
         );
         console.log('\nCheckpoints:');
         console.log(
           table(
-            cps.map((c) => [String(c.id), c.runId, c.kind, String(c.step), c.valLoss?.toFixed(4) ?? '–', c.createdAt.replace('T', ' ').slice(0, 19)]),
+            cps.map((c) => [
+              String(c.id),
+              c.runId,
+              c.kind,
+              String(c.step),
+              c.valLoss?.toFixed(4) ?? '–',
+              c.createdAt.replace('T', ' ').slice(0, 19),
+            ]),
             ['id', 'run', 'kind', 'step', 'val loss', 'saved'],
           ),
         );

@@ -24,7 +24,9 @@ describe('catalog', () => {
   });
 
   it('searches by words in any order, filters and sorts', () => {
-    expect(catalog.listPieces({ search: 'bwv 846 bach' }).map((p) => p.title)).toEqual(['Prelude & Fugue in C major, BWV 846']);
+    expect(catalog.listPieces({ search: 'bwv 846 bach' }).map((p) => p.title)).toEqual([
+      'Prelude & Fugue in C major, BWV 846',
+    ]);
     expect(catalog.listPieces({ search: '100%_' })).toEqual([]);
     const byNotes = catalog.listPieces({ sort: 'notes', descending: true });
     expect(byNotes[0]!.noteCount).toBeGreaterThanOrEqual(byNotes.at(-1)!.noteCount);
@@ -58,7 +60,9 @@ describe('catalog', () => {
     expect(() => catalog.getPiece(p.id)).toThrow(ClaraError);
     expect(fs.existsSync(p.path)).toBe(true);
     for (const table of ['tracks', 'piece_notes', 'piece_encodings']) {
-      expect(Catalog.internalDb(catalog).prepare(`SELECT count(*) AS c FROM ${table} WHERE piece_id = ?`).get(p.id)).toEqual({ c: 0 });
+      expect(
+        Catalog.internalDb(catalog).prepare(`SELECT count(*) AS c FROM ${table} WHERE piece_id = ?`).get(p.id),
+      ).toEqual({ c: 0 });
     }
   });
 

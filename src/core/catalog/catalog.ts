@@ -162,9 +162,13 @@ export class Catalog {
    * rather than leave it hanging. One that is alive (another process, or this one) is left alone.
    */
   private markInterruptedImports(): void {
-    const running = this.db.prepare(`SELECT id, pid, heartbeat_at FROM imports WHERE status = 'running'`).all() as Array<{ id: number; pid: number | null; heartbeat_at: string | null }>;
+    const running = this.db
+      .prepare(`SELECT id, pid, heartbeat_at FROM imports WHERE status = 'running'`)
+      .all() as Array<{ id: number; pid: number | null; heartbeat_at: string | null }>;
     const dead = running.filter((r) => !importAlive(r.pid, r.heartbeat_at));
-    const mark = this.db.prepare(`UPDATE imports SET status = 'interrupted', finished_at = ? WHERE id = ? AND status = 'running'`);
+    const mark = this.db.prepare(
+      `UPDATE imports SET status = 'interrupted', finished_at = ? WHERE id = ? AND status = 'running'`,
+    );
     for (const r of dead) mark.run(now(), r.id);
   }
 
@@ -199,7 +203,11 @@ export class Catalog {
           durationSeconds: p.parsed.durationSeconds,
           pedal: p.pedal ? 1 : 0,
           warnings: JSON.stringify(p.parsed.warnings),
-          timing: JSON.stringify({ tempos: p.parsed.tempos, timeSignatures: p.parsed.timeSignatures, keySignatures: p.parsed.keySignatures }),
+          timing: JSON.stringify({
+            tempos: p.parsed.tempos,
+            timeSignatures: p.parsed.timeSignatures,
+            keySignatures: p.parsed.keySignatures,
+          }),
           t,
         });
       const id = Number(info.lastInsertRowid);
@@ -208,9 +216,22 @@ export class Catalog {
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       );
       for (const tr of p.parsed.tracks) {
-        track.run(id, tr.index, tr.name, tr.channel, tr.program, tr.family, tr.instrument, tr.role, tr.roleReason ?? null, tr.noteCount);
+        track.run(
+          id,
+          tr.index,
+          tr.name,
+          tr.channel,
+          tr.program,
+          tr.family,
+          tr.instrument,
+          tr.role,
+          tr.roleReason ?? null,
+          tr.noteCount,
+        );
       }
-      this.db.prepare(`INSERT INTO piece_notes (piece_id, data) VALUES (?, ?)`).run(id, p.notesBlob ?? packNotes(p.parsed.notes));
+      this.db
+        .prepare(`INSERT INTO piece_notes (piece_id, data) VALUES (?, ?)`)
+        .run(id, p.notesBlob ?? packNotes(p.parsed.notes));
       this.putEncodings(id, p.encodings);
       return id;
     })();
@@ -221,11 +242,24 @@ export class Catalog {
       `INSERT OR REPLACE INTO piece_encodings (piece_id, encoding, sample_freq, range_low, range_size, solo_low, shift_mask, token_count, steps)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     );
-    for (const e of rows) stmt.run(pieceId, e.encoding, e.sampleFreq, e.rangeLow, e.rangeSize, e.soloLow, e.shiftMask, e.tokenCount, e.steps);
+    for (const e of rows)
+      stmt.run(
+        pieceId,
+        e.encoding,
+        e.sampleFreq,
+        e.rangeLow,
+        e.rangeSize,
+        e.soloLow,
+        e.shiftMask,
+        e.tokenCount,
+        e.steps,
+      );
   }
 
   updatePath(id: number, path: string, fileName: string): void {
-    this.db.prepare(`UPDATE pieces SET path = ?, file_name = ?, updated_at = ? WHERE id = ?`).run(path, fileName, now(), id);
+    this.db
+      .prepare(`UPDATE pieces SET path = ?, file_name = ?, updated_at = ? WHERE id = ?`)
+      .run(path, fileName, now(), id);
   }
 
   /** Edits what the user may edit; a user-set composer is never overwritten by a later import. */
@@ -237,12 +271,20 @@ export class Catalog {
     if (title === '') throw new ClaraError('must not be empty', 'bad-field', 'title');
     this.db
       .prepare(`UPDATE pieces SET composer = ?, composer_source = ?, title = ?, updated_at = ? WHERE id = ?`)
-      .run(composer ?? existing.composer, composer ? 'user' : existing.composerSource, title ?? existing.title, now(), id);
+      .run(
+        composer ?? existing.composer,
+        composer ? 'user' : existing.composerSource,
+        title ?? existing.title,
+        now(),
+        id,
+      );
     return this.getPiece(id);
   }
 
   setComposer(id: number, composer: string, source: ComposerSource): void {
-    this.db.prepare(`UPDATE pieces SET composer = ?, composer_source = ?, updated_at = ? WHERE id = ?`).run(composer, source, now(), id);
+    this.db
+      .prepare(`UPDATE pieces SET composer = ?, composer_source = ?, updated_at = ? WHERE id = ?`)
+      .run(composer, source, now(), id);
   }
 
   /** Removes a piece from the catalog; its file on disk is left alone. */
@@ -276,7 +318,9 @@ export class Catalog {
    * one tempo that matches the piece's length stands in.
    */
   pieceTiming(id: number): PieceTiming {
-    const row = this.db.prepare(`SELECT timing, path, ppq, duration_beats, duration_seconds FROM pieces WHERE id = ?`).get(id) as
+    const row = this.db
+      .prepare(`SELECT timing, path, ppq, duration_beats, duration_seconds FROM pieces WHERE id = ?`)
+      .get(id) as
       | { timing: string | null; path: string; ppq: number; duration_beats: number; duration_seconds: number }
       | undefined;
     if (!row) throw new ClaraError(`no piece with id ${id}`, 'not-found', 'piece');
@@ -324,13 +368,20 @@ export class Catalog {
   /** The facts for one encoding and set of options, or undefined when the piece was not encoded so. */
   encodingFor(pieceId: number, encoding: EncodingName, o: EncodingOptions): EncodingFacts | undefined {
     return this.encodingFacts(pieceId).find(
-      (e) => e.encoding === encoding && e.sampleFreq === o.sampleFreq && e.rangeLow === o.rangeLow && e.rangeSize === o.rangeSize && e.soloLow === o.soloLow,
+      (e) =>
+        e.encoding === encoding &&
+        e.sampleFreq === o.sampleFreq &&
+        e.rangeLow === o.rangeLow &&
+        e.rangeSize === o.rangeSize &&
+        e.soloLow === o.soloLow,
     );
   }
 
   pieceNotes(id: number): { ppq: number; notes: TickNote[] } {
     const row = this.db
-      .prepare(`SELECT p.ppq AS ppq, n.data AS data FROM pieces p JOIN piece_notes n ON n.piece_id = p.id WHERE p.id = ?`)
+      .prepare(
+        `SELECT p.ppq AS ppq, n.data AS data FROM pieces p JOIN piece_notes n ON n.piece_id = p.id WHERE p.id = ?`,
+      )
       .get(id) as { ppq: number; data: Buffer } | undefined;
     if (!row) throw new ClaraError(`no piece with id ${id}`, 'not-found', 'piece');
     return { ppq: row.ppq, notes: unpackNotes(row.data) };
@@ -345,7 +396,9 @@ export class Catalog {
         .trim()
         .split(/\s+/)
         .forEach((word, i) => {
-          where.push(`(p.title LIKE @w${i} ESCAPE '\\' OR p.composer LIKE @w${i} ESCAPE '\\' OR p.file_name LIKE @w${i} ESCAPE '\\')`);
+          where.push(
+            `(p.title LIKE @w${i} ESCAPE '\\' OR p.composer LIKE @w${i} ESCAPE '\\' OR p.file_name LIKE @w${i} ESCAPE '\\')`,
+          );
           args[`w${i}`] = `%${word.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
         });
     }
@@ -362,7 +415,10 @@ export class Catalog {
       args.split = q.split;
     }
     const order = `${SORT_COLUMNS[q.sort ?? 'composer']} ${q.descending ? 'DESC' : 'ASC'}, p.title COLLATE NOCASE, p.id`;
-    const limit = q.limit !== undefined ? ` LIMIT ${Math.max(0, Math.floor(q.limit))} OFFSET ${Math.max(0, Math.floor(q.offset ?? 0))}` : '';
+    const limit =
+      q.limit !== undefined
+        ? ` LIMIT ${Math.max(0, Math.floor(q.limit))} OFFSET ${Math.max(0, Math.floor(q.offset ?? 0))}`
+        : '';
     const sql = `${SUMMARY_SELECT}${where.length ? ` WHERE ${where.join(' AND ')}` : ''} ORDER BY ${order}${limit}`;
     return (this.db.prepare(sql).all(args) as PieceRowDb[]).map(toSummary);
   }
@@ -390,11 +446,17 @@ export class Catalog {
    * (J. S. and C. P. E. Bach) stay apart.
    */
   canonicalComposer(name: string): string {
-    const matches = this.composers().filter((c) => sameSurname(c.composer, name) && compatibleGivenNames(c.composer, name));
+    const matches = this.composers().filter(
+      (c) => sameSurname(c.composer, name) && compatibleGivenNames(c.composer, name),
+    );
     if (matches.length === 0) return name;
-    const fullest = matches.reduce((a, b) => (b.composer.length > a.composer.length || (b.composer.length === a.composer.length && b.pieces > a.pieces) ? b : a));
+    const fullest = matches.reduce((a, b) =>
+      b.composer.length > a.composer.length || (b.composer.length === a.composer.length && b.pieces > a.pieces) ? b : a,
+    );
     if (name.length <= fullest.composer.length) return fullest.composer;
-    const rename = this.db.prepare(`UPDATE pieces SET composer = ?, updated_at = ? WHERE composer = ? AND composer_source IN ('metadata', 'folder')`);
+    const rename = this.db.prepare(
+      `UPDATE pieces SET composer = ?, updated_at = ? WHERE composer = ? AND composer_source IN ('metadata', 'folder')`,
+    );
     for (const m of matches) rename.run(name, now(), m.composer);
     return name;
   }
@@ -402,24 +464,35 @@ export class Catalog {
   startImport(sources: string[]): number {
     const t = now();
     return Number(
-      this.db.prepare(`INSERT INTO imports (started_at, sources, pid, heartbeat_at) VALUES (?, ?, ?, ?)`).run(t, JSON.stringify(sources), process.pid, t).lastInsertRowid,
+      this.db
+        .prepare(`INSERT INTO imports (started_at, sources, pid, heartbeat_at) VALUES (?, ?, ?, ?)`)
+        .run(t, JSON.stringify(sources), process.pid, t).lastInsertRowid,
     );
   }
 
   /** A running import says it is alive, with what it has committed so far (so a killed one keeps its count). */
   importHeartbeat(importId: number, counts: Pick<ImportRecord, 'imported' | 'unchanged' | 'moved' | 'failed'>): void {
     this.db
-      .prepare(`UPDATE imports SET heartbeat_at = ?, imported = ?, unchanged = ?, moved = ?, failed = ? WHERE id = ? AND status = 'running'`)
+      .prepare(
+        `UPDATE imports SET heartbeat_at = ?, imported = ?, unchanged = ?, moved = ?, failed = ? WHERE id = ? AND status = 'running'`,
+      )
       .run(now(), counts.imported, counts.unchanged, counts.moved, counts.failed, importId);
   }
 
   recordImportFailure(importId: number, failure: ImportFailure): void {
-    this.db.prepare(`INSERT INTO import_failures (import_id, path, error) VALUES (?, ?, ?)`).run(importId, failure.path, failure.error);
+    this.db
+      .prepare(`INSERT INTO import_failures (import_id, path, error) VALUES (?, ?, ?)`)
+      .run(importId, failure.path, failure.error);
   }
 
-  finishImport(importId: number, counts: Pick<ImportRecord, 'imported' | 'unchanged' | 'moved' | 'failed' | 'status'>): void {
+  finishImport(
+    importId: number,
+    counts: Pick<ImportRecord, 'imported' | 'unchanged' | 'moved' | 'failed' | 'status'>,
+  ): void {
     this.db
-      .prepare(`UPDATE imports SET finished_at = ?, imported = ?, unchanged = ?, moved = ?, failed = ?, status = ? WHERE id = ?`)
+      .prepare(
+        `UPDATE imports SET finished_at = ?, imported = ?, unchanged = ?, moved = ?, failed = ?, status = ? WHERE id = ?`,
+      )
       .run(now(), counts.imported, counts.unchanged, counts.moved, counts.failed, counts.status, importId);
   }
 
@@ -452,7 +525,9 @@ export class Catalog {
   }
 
   importFailures(importId: number): ImportFailure[] {
-    return this.db.prepare(`SELECT path, error FROM import_failures WHERE import_id = ? ORDER BY rowid`).all(importId) as ImportFailure[];
+    return this.db
+      .prepare(`SELECT path, error FROM import_failures WHERE import_id = ? ORDER BY rowid`)
+      .all(importId) as ImportFailure[];
   }
 }
 

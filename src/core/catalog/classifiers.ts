@@ -55,17 +55,29 @@ export class Classifiers {
   add(c: NewClassifier): number {
     return Number(
       this.db
-        .prepare(`INSERT INTO classifiers (kind, created_at, path, checkpoint_path, classes, held_out_accuracy, chance, metrics) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`)
-        .run(c.kind, c.createdAt, this.paths.toStored(c.path), this.paths.toStored(c.checkpointPath), JSON.stringify(c.classes), c.heldOutAccuracy, c.chance, JSON.stringify(c.metrics))
-        .lastInsertRowid,
+        .prepare(
+          `INSERT INTO classifiers (kind, created_at, path, checkpoint_path, classes, held_out_accuracy, chance, metrics) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+        )
+        .run(
+          c.kind,
+          c.createdAt,
+          this.paths.toStored(c.path),
+          this.paths.toStored(c.checkpointPath),
+          JSON.stringify(c.classes),
+          c.heldOutAccuracy,
+          c.chance,
+          JSON.stringify(c.metrics),
+        ).lastInsertRowid,
     );
   }
 
   /** Classifiers, newest first; of one kind when given. */
   list(kind?: ClassifierKind): ClassifierRow[] {
-    const rows = (kind
-      ? this.db.prepare(`SELECT * FROM classifiers WHERE kind = ? ORDER BY id DESC`).all(kind)
-      : this.db.prepare(`SELECT * FROM classifiers ORDER BY id DESC`).all()) as ClassifierDbRow[];
+    const rows = (
+      kind
+        ? this.db.prepare(`SELECT * FROM classifiers WHERE kind = ? ORDER BY id DESC`).all(kind)
+        : this.db.prepare(`SELECT * FROM classifiers ORDER BY id DESC`).all()
+    ) as ClassifierDbRow[];
     return rows.map((r) => toClassifierRow(r, this.paths));
   }
 }

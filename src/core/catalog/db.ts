@@ -18,8 +18,12 @@ export function nativeBinding(): string | undefined {
   const candidates = [
     process.env.CLARA_SQLITE_BINDING,
     path.resolve(process.cwd(), 'native', 'electron', 'better_sqlite3.node'),
-    (process as { resourcesPath?: string }).resourcesPath ? path.join((process as { resourcesPath?: string }).resourcesPath!, 'native', 'better_sqlite3.node') : undefined,
-    ...[2, 3, 4].map((up) => path.resolve(__dirnameOf(), ...Array<string>(up).fill('..'), 'native', 'electron', 'better_sqlite3.node')),
+    (process as { resourcesPath?: string }).resourcesPath
+      ? path.join((process as { resourcesPath?: string }).resourcesPath!, 'native', 'better_sqlite3.node')
+      : undefined,
+    ...[2, 3, 4].map((up) =>
+      path.resolve(__dirnameOf(), ...Array<string>(up).fill('..'), 'native', 'electron', 'better_sqlite3.node'),
+    ),
   ];
   return candidates.find((c): c is string => Boolean(c && fs.existsSync(c)));
 }
@@ -43,11 +47,16 @@ export function openCatalogDb(file: string): Db {
   try {
     return openWritable(file);
   } catch (err) {
-    if (file === ':memory:' || !isWriteFailure(err) || !(fs.statSync(file, { throwIfNoEntry: false })?.size ?? 0)) throw asCatalogError(err, file, folder);
+    if (file === ':memory:' || !isWriteFailure(err) || !(fs.statSync(file, { throwIfNoEntry: false })?.size ?? 0))
+      throw asCatalogError(err, file, folder);
     const db = openSnapshot(file, folder);
     if (schemaVersion(db) !== MIGRATIONS.length) {
       db.close();
-      throw new ClaraError('the catalog needs an upgrade, which needs to write: the disk is full or not writable', 'disk-full', folder);
+      throw new ClaraError(
+        'the catalog needs an upgrade, which needs to write: the disk is full or not writable',
+        'disk-full',
+        folder,
+      );
     }
     return db;
   }
@@ -80,7 +89,9 @@ function openSnapshot(file: string, folder: string): Db {
     const bytes = fs.readFileSync(file);
     if (bytes.length >= 20) bytes[18] = bytes[19] = 1;
     const binding = nativeBinding();
-    const db = binding ? new Database(bytes, { readonly: true, nativeBinding: binding }) : new Database(bytes, { readonly: true });
+    const db = binding
+      ? new Database(bytes, { readonly: true, nativeBinding: binding })
+      : new Database(bytes, { readonly: true });
     db.pragma('foreign_keys = ON');
     return db;
   } catch (err) {
@@ -92,7 +103,11 @@ function asCatalogError(err: unknown, file: string, folder: string): unknown {
   if (err instanceof ClaraError) return err;
   const disk = asDiskError(err, folder);
   if (disk !== err) return disk;
-  return new ClaraError(`cannot open the catalog (${err instanceof Error ? err.message : String(err)})`, 'catalog', file);
+  return new ClaraError(
+    `cannot open the catalog (${err instanceof Error ? err.message : String(err)})`,
+    'catalog',
+    file,
+  );
 }
 
 export function schemaVersion(db: Db): number {

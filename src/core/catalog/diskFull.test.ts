@@ -7,12 +7,16 @@ import { demoCorpus, repo } from '../../testing/corpora';
 
 // A real full disk: a small tmpfs (needs root, as on CI and the developers' machines; skipped elsewhere).
 const mnt = fs.mkdtempSync(path.join(os.tmpdir(), 'clara-full-'));
-const mounted = process.getuid?.() === 0 && spawnSync('mount', ['-t', 'tmpfs', '-o', 'size=6m', 'tmpfs', mnt]).status === 0;
+const mounted =
+  process.getuid?.() === 0 && spawnSync('mount', ['-t', 'tmpfs', '-o', 'size=6m', 'tmpfs', mnt]).status === 0;
 const home = path.join(mnt, 'data');
-const clara = (...args: string[]) => spawnSync(process.execPath, [path.join(repo, 'bin', 'clara.mjs'), '--data-dir', home, ...args], { encoding: 'utf8' });
+const clara = (...args: string[]) =>
+  spawnSync(process.execPath, [path.join(repo, 'bin', 'clara.mjs'), '--data-dir', home, ...args], { encoding: 'utf8' });
 
 function fill(leaveKb: number): void {
-  const avail = Number(spawnSync('df', ['-k', '--output=avail', mnt], { encoding: 'utf8' }).stdout.trim().split('\n').pop());
+  const avail = Number(
+    spawnSync('df', ['-k', '--output=avail', mnt], { encoding: 'utf8' }).stdout.trim().split('\n').pop(),
+  );
   const fd = fs.openSync(path.join(mnt, 'filler'), 'w');
   try {
     const chunk = Buffer.alloc(1024);

@@ -180,7 +180,10 @@ export const MIGRATIONS: readonly Migration[] = [
       ['classifiers', 'checkpoint_path'],
     ];
     for (const [table, column] of columns) {
-      const rows = db.prepare(`SELECT rowid AS id, ${column} AS p FROM ${table}`).all() as Array<{ id: number; p: string }>;
+      const rows = db.prepare(`SELECT rowid AS id, ${column} AS p FROM ${table}`).all() as Array<{
+        id: number;
+        p: string;
+      }>;
       const set = db.prepare(`UPDATE ${table} SET ${column} = ? WHERE rowid = ?`);
       for (const r of rows) {
         const next = migratePath(paths, r.p);
@@ -199,7 +202,8 @@ export const MIGRATIONS: readonly Migration[] = [
     // Columns are added only if missing, so a catalog that re-runs this step (user_version lowered by hand) still opens.
     const has = new Set((db.prepare(`PRAGMA table_info(runs)`).all() as Array<{ name: string }>).map((c) => c.name));
     if (!has.has('end_code')) db.exec(`ALTER TABLE runs ADD COLUMN end_code TEXT`);
-    if (!has.has('requested')) db.exec(`ALTER TABLE runs ADD COLUMN requested TEXT CHECK (requested IN ('pause', 'stop', 'close'))`);
+    if (!has.has('requested'))
+      db.exec(`ALTER TABLE runs ADD COLUMN requested TEXT CHECK (requested IN ('pause', 'stop', 'close'))`);
     db.exec(`
       UPDATE runs SET end_code = CASE
           WHEN status = 'paused' AND end_reason = 'paused when the studio closed; resumes when it opens' THEN 'studio-closed'

@@ -3,7 +3,14 @@ import os from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { canTransition, END_CODES, RUN_STATUSES, type EndedStatus, type RunStatus, type TrainerEnd } from '../../shared/runStatus';
+import {
+  canTransition,
+  END_CODES,
+  RUN_STATUSES,
+  type EndedStatus,
+  type RunStatus,
+  type TrainerEnd,
+} from '../../shared/runStatus';
 import { Catalog } from './catalog';
 import { MIGRATIONS } from './migrations';
 
@@ -48,7 +55,10 @@ function runAt(status: RunStatus): string {
 }
 
 /** The rows as stored, without the reading that notices dead processes. */
-const stored = (id: string) => Catalog.internalDb(c).prepare(`SELECT status, end_code, end_reason, pid, requested FROM runs WHERE id = ?`).get(id) as Record<string, unknown>;
+const stored = (id: string) =>
+  Catalog.internalDb(c)
+    .prepare(`SELECT status, end_code, end_reason, pid, requested FROM runs WHERE id = ?`)
+    .get(id) as Record<string, unknown>;
 
 describe('the run state machine', () => {
   // Written out in full here, not derived from the module, so a changed table fails this test.
@@ -63,7 +73,8 @@ describe('the run state machine', () => {
 
   it('allows exactly the listed moves', () => {
     for (const from of RUN_STATUSES)
-      for (const to of RUN_STATUSES) expect(canTransition(from, to), `${from} → ${to}`).toBe(allowed[from].includes(to));
+      for (const to of RUN_STATUSES)
+        expect(canTransition(from, to), `${from} → ${to}`).toBe(allowed[from].includes(to));
   });
 
   it('gives every ended state its own end codes', () => {
@@ -76,14 +87,27 @@ describe('the run state machine', () => {
 describe('Runs: the one writer of run statuses', () => {
   it('creates a run as running, held by this process', () => {
     const id = runAt('running');
-    expect(c.runs.get(id)).toMatchObject({ status: 'running', pid: process.pid, endCode: null, endReason: null, requested: null });
+    expect(c.runs.get(id)).toMatchObject({
+      status: 'running',
+      pid: process.pid,
+      endCode: null,
+      endReason: null,
+      requested: null,
+    });
   });
 
   it('lets the owner end its running run in every ended state but interrupted, with the code and reason', () => {
     for (const end of Object.values(ENDS)) {
       const id = runAt('running');
       c.runs.end(id, end, { step: 7, bestValLoss: 2.5 });
-      expect(c.runs.get(id)).toMatchObject({ status: end.status, endCode: end.code, endReason: end.reason, pid: null, step: 7, bestValLoss: 2.5 });
+      expect(c.runs.get(id)).toMatchObject({
+        status: end.status,
+        endCode: end.code,
+        endReason: end.reason,
+        pid: null,
+        step: 7,
+        bestValLoss: 2.5,
+      });
     }
   });
 
@@ -92,21 +116,32 @@ describe('Runs: the one writer of run statuses', () => {
       for (const end of Object.values(ENDS)) {
         const id = runAt(from);
         const before = stored(id);
-        expect(() => c.runs.end(id, end), `${from} → ${end.status}`).toThrow(new RegExp(`run ${id}: cannot mark it ${end.status}: it is ${from}`));
+        expect(() => c.runs.end(id, end), `${from} → ${end.status}`).toThrow(
+          new RegExp(`run ${id}: cannot mark it ${end.status}: it is ${from}`),
+        );
         expect(stored(id)).toEqual(before);
       }
     }
     // Running, but in another (live) process: only that one may end it.
     const id = runAt('stopped');
     c.runs.claim(id, { pid: OTHER_LIVE_PID });
-    expect(() => c.runs.end(id, ENDS.finished)).toThrow(new RegExp(`it is running in process ${OTHER_LIVE_PID}, not running in this process`));
+    expect(() => c.runs.end(id, ENDS.finished)).toThrow(
+      new RegExp(`it is running in process ${OTHER_LIVE_PID}, not running in this process`),
+    );
     expect(c.runs.get(id)).toMatchObject({ status: 'running', pid: OTHER_LIVE_PID });
   });
 
   it('refuses an end code that does not belong to the state', () => {
     const id = runAt('running');
-    for (const [status, code] of [['paused', 'budget'], ['finished', 'user-pause'], ['stopped', 'studio-closed'], ['failed', 'process-died']] as const) {
-      expect(() => c.runs.end(id, { status, code, reason: 'x' } as never)).toThrow(new RegExp(`"${code}" is not a reason to be ${status}`));
+    for (const [status, code] of [
+      ['paused', 'budget'],
+      ['finished', 'user-pause'],
+      ['stopped', 'studio-closed'],
+      ['failed', 'process-died'],
+    ] as const) {
+      expect(() => c.runs.end(id, { status, code, reason: 'x' } as never)).toThrow(
+        new RegExp(`"${code}" is not a reason to be ${status}`),
+      );
     }
     expect(c.runs.get(id).status).toBe('running');
   });
@@ -114,21 +149,32 @@ describe('Runs: the one writer of run statuses', () => {
   it('claims paused, stopped, failed and interrupted runs; a finished one only with a new budget; never a running one', () => {
     for (const from of ['paused', 'stopped', 'failed', 'interrupted'] as const) {
       const id = runAt(from);
-      expect(c.runs.claim(id), from).toMatchObject({ status: 'running', pid: process.pid, endCode: null, endReason: null });
+      expect(c.runs.claim(id), from).toMatchObject({
+        status: 'running',
+        pid: process.pid,
+        endCode: null,
+        endReason: null,
+      });
     }
     const finished = runAt('finished');
     expect(() => c.runs.claim(finished)).toThrow(/already finished \(reached 20 steps\)/);
     expect(c.runs.get(finished).status).toBe('finished');
     expect(c.runs.claim(finished, { newBudget: true }).status).toBe('running');
     const running = runAt('running');
-    expect(() => c.runs.claim(running)).toThrow(new RegExp(`run ${running} is already running \\(process ${process.pid}\\)`));
+    expect(() => c.runs.claim(running)).toThrow(
+      new RegExp(`run ${running} is already running \\(process ${process.pid}\\)`),
+    );
     expect(() => c.runs.claim(running, { newBudget: true })).toThrow(/is already running/);
   });
 
   it('reads a run whose process died as interrupted, records it once, and leaves a live one alone', () => {
     const id = runAt('stopped');
     // Claimed for a process that is gone by the time anyone reads the row.
-    expect(c.runs.claim(id, { pid: DEAD_PID })).toMatchObject({ status: 'interrupted', endCode: 'process-died', pid: null });
+    expect(c.runs.claim(id, { pid: DEAD_PID })).toMatchObject({
+      status: 'interrupted',
+      endCode: 'process-died',
+      pid: null,
+    });
     expect(stored(id)).toMatchObject({ status: 'interrupted', end_code: 'process-died', pid: null });
     expect(c.runs.get(id)).toMatchObject({ status: 'interrupted', endCode: 'process-died', pid: null });
     expect(c.runs.get(id).endReason).toMatch(/resume with `clara train --resume`/);
@@ -146,7 +192,12 @@ describe('Runs: the one writer of run statuses', () => {
       const before = c.runs.get(id);
       c.runs.claim(id, { newBudget: true });
       c.runs.release(id, before);
-      expect(c.runs.get(id), from).toMatchObject({ status: before.status, endCode: before.endCode, endReason: before.endReason, pid: null });
+      expect(c.runs.get(id), from).toMatchObject({
+        status: before.status,
+        endCode: before.endCode,
+        endReason: before.endReason,
+        pid: null,
+      });
     }
   });
 
@@ -162,7 +213,11 @@ describe('Runs: the one writer of run statuses', () => {
     expect(c.runs.requested(id)).toBe('close');
     // A request never moves the status: only the owner does, when it answers.
     expect(c.runs.get(id)).toMatchObject({ status: 'running', requested: 'close' });
-    c.runs.end(id, { status: 'paused', code: 'studio-closed', reason: 'paused when the studio closed; resumes when it opens' });
+    c.runs.end(id, {
+      status: 'paused',
+      code: 'studio-closed',
+      reason: 'paused when the studio closed; resumes when it opens',
+    });
     expect(c.runs.get(id)).toMatchObject({ status: 'paused', endCode: 'studio-closed', requested: null });
     // A stale request cannot reach the next process to train it.
     expect(c.runs.claim(id).requested).toBeNull();
@@ -171,19 +226,46 @@ describe('Runs: the one writer of run statuses', () => {
 
   it('records progress without ever touching the status', () => {
     const id = runAt('paused');
-    c.runs.update(id, { step: 40, epoch: 2, elapsedS: 12.5, bestValLoss: 3.25, backend: 'wasm', status: 'finished', pid: 1 } as never);
-    expect(c.runs.get(id)).toMatchObject({ status: 'paused', endCode: 'user-pause', pid: null, step: 40, epoch: 2, elapsedS: 12.5, bestValLoss: 3.25, backend: 'wasm' });
+    c.runs.update(id, {
+      step: 40,
+      epoch: 2,
+      elapsedS: 12.5,
+      bestValLoss: 3.25,
+      backend: 'wasm',
+      status: 'finished',
+      pid: 1,
+    } as never);
+    expect(c.runs.get(id)).toMatchObject({
+      status: 'paused',
+      endCode: 'user-pause',
+      pid: null,
+      step: 40,
+      epoch: 2,
+      elapsedS: 12.5,
+      bestValLoss: 3.25,
+      backend: 'wasm',
+    });
   });
 });
 
 describe('run metrics', () => {
   it('are stored in the shape of the events they come from, and read back through it', () => {
     const id = runAt('running');
-    c.runs.addTrainMetric(id, { step: 10, loss: 3.5, ce: 3.25, accuracy: 0.25, lr: 0.001, tokensPerSec: 900, elapsedS: 4 });
+    c.runs.addTrainMetric(id, {
+      step: 10,
+      loss: 3.5,
+      ce: 3.25,
+      accuracy: 0.25,
+      lr: 0.001,
+      tokensPerSec: 900,
+      elapsedS: 4,
+    });
     c.runs.addEvalMetric(id, { step: 10, valLoss: 3.0, valPerplexity: Math.exp(3), valAccuracy: 0.3 });
     // A validation over no windows has a NaN loss, which JSON stores as null: it reads back as NaN.
     c.runs.addEvalMetric(id, { step: 20, valLoss: Number.NaN, valPerplexity: Number.NaN, valAccuracy: 0 });
-    Catalog.internalDb(c).prepare(`INSERT INTO run_metrics (run_id, step, kind, data, at) VALUES (?, 30, 'train', '{"oops":1}', '')`).run(id);
+    Catalog.internalDb(c)
+      .prepare(`INSERT INTO run_metrics (run_id, step, kind, data, at) VALUES (?, 30, 'train', '{"oops":1}', '')`)
+      .run(id);
     expect(c.runs.metrics(id)).toEqual([
       { kind: 'train', step: 10, loss: 3.5, ce: 3.25, accuracy: 0.25, lr: 0.001, tokensPerSec: 900, elapsedS: 4 },
       { kind: 'eval', step: 10, valLoss: 3.0, valPerplexity: Math.exp(3), valAccuracy: 0.3 },
@@ -234,7 +316,9 @@ describe('the migration to run states with codes', () => {
         died: 'process-died',
       });
       // What was stored as `loss` was the cross-entropy.
-      expect(migrated.runs.metrics('budget')).toEqual([{ kind: 'train', step: 10, loss: 4.5, ce: 4.5, accuracy: 0.1, lr: 0.002, tokensPerSec: 800, elapsedS: 3 }]);
+      expect(migrated.runs.metrics('budget')).toEqual([
+        { kind: 'train', step: 10, loss: 4.5, ce: 4.5, accuracy: 0.1, lr: 0.002, tokensPerSec: 800, elapsedS: 3 },
+      ]);
     } finally {
       migrated.close();
     }

@@ -28,7 +28,8 @@ export type RunProgress = Partial<Pick<RunRow, 'backend' | 'step' | 'epoch' | 'b
 
 const now = (): string => new Date().toISOString();
 
-const INTERRUPTED_REASON = 'the training process ended without finishing (killed or crashed); resume with `clara train --resume`';
+const INTERRUPTED_REASON =
+  'the training process ended without finishing (killed or crashed); resume with `clara train --resume`';
 
 function toRun(r: Record<string, unknown>): RunRow {
   return {
@@ -67,11 +68,19 @@ function toMetric(r: { step: number; kind: string; data: string }): RunMetric | 
   return m.success ? { kind: 'eval', ...m.data } : null;
 }
 
-const PROGRESS_COLUMNS: Record<keyof RunProgress, string> = { backend: 'backend', step: 'step', epoch: 'epoch', bestValLoss: 'best_val_loss', elapsedS: 'elapsed_s' };
+const PROGRESS_COLUMNS: Record<keyof RunProgress, string> = {
+  backend: 'backend',
+  step: 'step',
+  epoch: 'epoch',
+  bestValLoss: 'best_val_loss',
+  elapsedS: 'elapsed_s',
+};
 
 /** The progress fields given (only known column names ever reach SQL). */
 function progressKeys(f: RunProgress): Array<keyof RunProgress> {
-  return (Object.keys(f) as Array<keyof RunProgress>).filter((k) => Object.hasOwn(PROGRESS_COLUMNS, k) && f[k] !== undefined);
+  return (Object.keys(f) as Array<keyof RunProgress>).filter(
+    (k) => Object.hasOwn(PROGRESS_COLUMNS, k) && f[k] !== undefined,
+  );
 }
 
 function pick<T extends object, K extends keyof T>(o: T, keys: K[]): Pick<T, K> {
@@ -94,7 +103,6 @@ function toCheckpoint(r: Record<string, unknown>, paths: DataPaths): CheckpointR
   };
 }
 
-
 /** Training runs and their checkpoints in the catalog. */
 export class Runs {
   private requestedStmt: ReturnType<Db['prepare']> | null = null;
@@ -107,7 +115,9 @@ export class Runs {
   create(r: { id: string; encoding: RunRow['encoding']; preset: string; config: unknown; backend: string }): RunRow {
     const t = now();
     this.db
-      .prepare(`INSERT INTO runs (id, created_at, updated_at, encoding, preset, config, status, backend, pid) VALUES (?, ?, ?, ?, ?, ?, 'running', ?, ?)`)
+      .prepare(
+        `INSERT INTO runs (id, created_at, updated_at, encoding, preset, config, status, backend, pid) VALUES (?, ?, ?, ?, ?, ?, 'running', ?, ?)`,
+      )
       .run(r.id, t, t, r.encoding, r.preset, JSON.stringify(r.config), r.backend, process.pid);
     return this.get(r.id);
   }
@@ -123,7 +133,8 @@ export class Runs {
     const run = toRun(row);
     if (run.status === 'running' && run.pid !== process.pid && !pidAlive(run.pid)) {
       const end = { status: 'interrupted' as const, code: 'process-died' as const, reason: INTERRUPTED_REASON };
-      if (this.move(id, { status: 'running', pid: run.pid }, end)) return { ...run, status: end.status, endCode: end.code, endReason: end.reason, requested: null, pid: null };
+      if (this.move(id, { status: 'running', pid: run.pid }, end))
+        return { ...run, status: end.status, endCode: end.code, endReason: end.reason, requested: null, pid: null };
       return this.get(id);
     }
     return run;
@@ -138,7 +149,11 @@ export class Runs {
   update(id: string, f: RunProgress): void {
     const keys = progressKeys(f);
     if (keys.length === 0) return;
-    this.db.prepare(`UPDATE runs SET ${keys.map((k) => `${PROGRESS_COLUMNS[k]} = @${k}`).join(', ')}, updated_at = @t WHERE id = @id`).run({ ...pick(f, keys), t: now(), id });
+    this.db
+      .prepare(
+        `UPDATE runs SET ${keys.map((k) => `${PROGRESS_COLUMNS[k]} = @${k}`).join(', ')}, updated_at = @t WHERE id = @id`,
+      )
+      .run({ ...pick(f, keys), t: now(), id });
   }
 
   /**
@@ -152,8 +167,10 @@ export class Runs {
     to: { status: RunStatus; code: RunEndCode | null; reason: string | null; pid?: number | null },
     progress: RunProgress = {},
   ): boolean {
-    if (!canTransition(from.status, to.status)) throw new ClaraError(`cannot go from ${from.status} to ${to.status}`, 'bad-transition', `run ${id}`);
-    if (to.status !== 'running' && to.code !== null && !codeFits(to.status, to.code)) throw new ClaraError(`"${to.code}" is not a reason to be ${to.status}`, 'bad-transition', `run ${id}`);
+    if (!canTransition(from.status, to.status))
+      throw new ClaraError(`cannot go from ${from.status} to ${to.status}`, 'bad-transition', `run ${id}`);
+    if (to.status !== 'running' && to.code !== null && !codeFits(to.status, to.code))
+      throw new ClaraError(`"${to.code}" is not a reason to be ${to.status}`, 'bad-transition', `run ${id}`);
     const keys = progressKeys(progress);
     const info = this.db
       .prepare(
@@ -161,7 +178,17 @@ export class Runs {
            ${keys.map((k) => `, ${PROGRESS_COLUMNS[k]} = @${k}`).join('')}
          WHERE id = @id AND status = @from ${from.pid !== undefined ? 'AND pid IS @pid' : ''}`,
       )
-      .run({ ...pick(progress, keys), id, from: from.status, pid: from.pid ?? null, to: to.status, code: to.code, reason: to.reason, newPid: to.pid ?? null, t: now() });
+      .run({
+        ...pick(progress, keys),
+        id,
+        from: from.status,
+        pid: from.pid ?? null,
+        to: to.status,
+        code: to.code,
+        reason: to.reason,
+        newPid: to.pid ?? null,
+        t: now(),
+      });
     return info.changes === 1;
   }
 
@@ -172,7 +199,11 @@ export class Runs {
   end(id: string, e: TrainerEnd & { reason: string }, progress: RunProgress = {}, pid = process.pid): void {
     if (!this.move(id, { status: 'running', pid }, { status: e.status, code: e.code, reason: e.reason }, progress)) {
       const current = this.get(id);
-      throw new ClaraError(`cannot mark it ${e.status}: it is ${current.status}${current.pid !== null ? ` in process ${current.pid}` : ''}, not running in this process`, 'not-owner', `run ${id}`);
+      throw new ClaraError(
+        `cannot mark it ${e.status}: it is ${current.status}${current.pid !== null ? ` in process ${current.pid}` : ''}, not running in this process`,
+        'not-owner',
+        `run ${id}`,
+      );
     }
   }
 
@@ -193,8 +224,13 @@ export class Runs {
    * steps by ending the run itself. Returns false when the run is not running (nothing to ask).
    */
   request(id: string, what: RunRequest): boolean {
-    if (!RUN_REQUESTS.includes(what)) throw new ClaraError(`"${String(what)}" is not a request`, 'bad-request', `run ${id}`);
-    return this.db.prepare(`UPDATE runs SET requested = ?, updated_at = ? WHERE id = ? AND status = 'running'`).run(what, now(), id).changes === 1;
+    if (!RUN_REQUESTS.includes(what))
+      throw new ClaraError(`"${String(what)}" is not a request`, 'bad-request', `run ${id}`);
+    return (
+      this.db
+        .prepare(`UPDATE runs SET requested = ?, updated_at = ? WHERE id = ? AND status = 'running'`)
+        .run(what, now(), id).changes === 1
+    );
   }
 
   /** What has been asked of this run's trainer, if anything (it polls this between steps). */
@@ -219,10 +255,11 @@ export class Runs {
   putCheckpoint(c: Omit<CheckpointRow, 'id' | 'createdAt'>): { accepted: boolean; replaced: string | null } {
     const stored = this.paths.toStored(c.path);
     return this.db.transaction(() => {
-      const old = this.db.prepare(`SELECT path, val_loss FROM checkpoints WHERE run_id = ? AND kind = ?`).get(c.runId, c.kind) as
-        | { path: string; val_loss: number | null }
-        | undefined;
-      if (c.kind === 'best' && old && old.val_loss !== null && !(c.valLoss !== null && c.valLoss < old.val_loss)) return { accepted: false, replaced: null };
+      const old = this.db
+        .prepare(`SELECT path, val_loss FROM checkpoints WHERE run_id = ? AND kind = ?`)
+        .get(c.runId, c.kind) as { path: string; val_loss: number | null } | undefined;
+      if (c.kind === 'best' && old && old.val_loss !== null && !(c.valLoss !== null && c.valLoss < old.val_loss))
+        return { accepted: false, replaced: null };
       this.db
         .prepare(
           `INSERT INTO checkpoints (run_id, kind, step, epoch, val_loss, train_loss, path, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
@@ -245,9 +282,22 @@ export class Runs {
     for (;;) {
       const current = this.get(id);
       const refusal = resumeRefusal(current.status, { newBudget });
-      if (refusal === 'finished') throw new ClaraError(`run ${id} already finished (${current.endReason ?? 'budget reached'})`, 'finished', 'run');
-      if (refusal === 'busy') throw new ClaraError(`run ${id} is already running (process ${current.pid ?? '?'})`, 'busy', 'run');
-      if (this.move(id, { status: current.status }, { status: 'running', code: null, reason: null, pid: o.pid ?? process.pid })) return this.get(id);
+      if (refusal === 'finished')
+        throw new ClaraError(
+          `run ${id} already finished (${current.endReason ?? 'budget reached'})`,
+          'finished',
+          'run',
+        );
+      if (refusal === 'busy')
+        throw new ClaraError(`run ${id} is already running (process ${current.pid ?? '?'})`, 'busy', 'run');
+      if (
+        this.move(
+          id,
+          { status: current.status },
+          { status: 'running', code: null, reason: null, pid: o.pid ?? process.pid },
+        )
+      )
+        return this.get(id);
       // Another process moved it between the read and the write: look again.
     }
   }
@@ -260,7 +310,8 @@ export class Runs {
   }
 
   checkpoint(id: number): CheckpointRow {
-    const row = this.db.prepare(`SELECT * FROM checkpoints WHERE id = ?`).get(id) as Record<string, unknown> | undefined;
+    const row = this.db.prepare(`SELECT * FROM checkpoints WHERE id = ?`).get(id) as
+      Record<string, unknown> | undefined;
     if (!row) throw new ClaraError(`no checkpoint ${id} (see \`clara runs\`)`, 'not-found', 'checkpoint');
     return toCheckpoint(row, this.paths);
   }
@@ -280,7 +331,9 @@ export class Runs {
   }
 
   private addMetric(runId: string, kind: RunMetric['kind'], { step, ...data }: TrainMetric | EvalMetric): void {
-    this.db.prepare(`INSERT INTO run_metrics (run_id, step, kind, data, at) VALUES (?, ?, ?, ?, ?)`).run(runId, step, kind, JSON.stringify(data), now());
+    this.db
+      .prepare(`INSERT INTO run_metrics (run_id, step, kind, data, at) VALUES (?, ?, ?, ?, ?)`)
+      .run(runId, step, kind, JSON.stringify(data), now());
   }
 
   /**
@@ -289,9 +342,13 @@ export class Runs {
    * chart missing one point beats no chart.
    */
   metrics(runId: string, kind?: RunMetric['kind']): RunMetric[] {
-    const rows = (kind
-      ? this.db.prepare(`SELECT step, kind, data FROM run_metrics WHERE run_id = ? AND kind = ? ORDER BY rowid`).all(runId, kind)
-      : this.db.prepare(`SELECT step, kind, data FROM run_metrics WHERE run_id = ? ORDER BY rowid`).all(runId)) as Array<{ step: number; kind: string; data: string }>;
+    const rows = (
+      kind
+        ? this.db
+            .prepare(`SELECT step, kind, data FROM run_metrics WHERE run_id = ? AND kind = ? ORDER BY rowid`)
+            .all(runId, kind)
+        : this.db.prepare(`SELECT step, kind, data FROM run_metrics WHERE run_id = ? ORDER BY rowid`).all(runId)
+    ) as Array<{ step: number; kind: string; data: string }>;
     const out: RunMetric[] = [];
     for (const r of rows) {
       const m = toMetric(r);

@@ -51,8 +51,27 @@ describe('catalog.samples', () => {
 
   it('records a sample with its file, and reads it back through one mapping', () => {
     const s = c.samples.add(sample(), writeFile);
-    expect(s).toMatchObject({ runId: 'run-1', checkpointStep: 10, encoding: 'notewise', prompt: { kind: 'none', words: 0 }, seed: 7, bpm: 90, meter: '3/4', key: 'D minor' });
-    expect(s).toMatchObject({ durationS: 12.5, tokens: 300, noteCount: 40, title: 'Sample 7-1', starred: false, note: '', parentId: null, criticP: null, novel: null });
+    expect(s).toMatchObject({
+      runId: 'run-1',
+      checkpointStep: 10,
+      encoding: 'notewise',
+      prompt: { kind: 'none', words: 0 },
+      seed: 7,
+      bpm: 90,
+      meter: '3/4',
+      key: 'D minor',
+    });
+    expect(s).toMatchObject({
+      durationS: 12.5,
+      tokens: 300,
+      noteCount: 40,
+      title: 'Sample 7-1',
+      starred: false,
+      note: '',
+      parentId: null,
+      criticP: null,
+      novel: null,
+    });
     expect(s.file).toBe(path.join(home, 'samples', `sample-${s.id}.mid`));
     expect(c.samples.get(s.id)).toEqual(s);
     expect(c.samples.list()).toEqual([s]);
@@ -80,17 +99,29 @@ describe('catalog.samples', () => {
 
   it('keeps the lineage, cleared when the parent goes', () => {
     const parent = c.samples.add(sample(), writeFile);
-    const child = c.samples.add(sample({ parentId: parent.id, prompt: { kind: 'sample', sampleId: parent.id, words: 50 } }), writeFile);
-    expect(c.samples.get(child.id)).toMatchObject({ parentId: parent.id, prompt: { kind: 'sample', sampleId: parent.id, words: 50 } });
+    const child = c.samples.add(
+      sample({ parentId: parent.id, prompt: { kind: 'sample', sampleId: parent.id, words: 50 } }),
+      writeFile,
+    );
+    expect(c.samples.get(child.id)).toMatchObject({
+      parentId: parent.id,
+      prompt: { kind: 'sample', sampleId: parent.id, words: 50 },
+    });
     expect(c.samples.remove(parent.id)).toBe(true);
     expect(c.samples.get(child.id).parentId).toBeNull();
   });
 
   it('edits titles, notes and stars, refusing bad values by field', () => {
     const s = c.samples.add(sample(), writeFile);
-    expect(c.samples.update(s.id, { title: '  Nocturne  ', note: 'keep', starred: true })).toMatchObject({ title: 'Nocturne', note: 'keep', starred: true });
+    expect(c.samples.update(s.id, { title: '  Nocturne  ', note: 'keep', starred: true })).toMatchObject({
+      title: 'Nocturne',
+      note: 'keep',
+      starred: true,
+    });
     expect(() => c.samples.update(s.id, { title: ' ' })).toThrow(/title: must be 1 to 200 characters/);
-    expect(() => c.samples.update(s.id, { note: 'x'.repeat(10_001) })).toThrow(/note: is longer than 10,000 characters/);
+    expect(() => c.samples.update(s.id, { note: 'x'.repeat(10_001) })).toThrow(
+      /note: is longer than 10,000 characters/,
+    );
     expect(() => c.samples.setStarred(9999, true)).toThrow(/sample: no sample with id 9999/);
     expect(() => c.samples.get(9999)).toThrow(/sample: no sample with id 9999/);
     expect(c.samples.list({ starred: true }).map((r) => r.id)).toEqual([s.id]);
@@ -122,13 +153,44 @@ describe('catalog.samples', () => {
     expect(c.samples.files()).toEqual([a, b, d].map((s) => ({ id: s.id, file: s.file })));
     c.samples.putScores(
       [
-        { id: a.id, criticP: 0.2, criticScore: -1.4, composer: 'Chopin', composerP: 0.9, composerProbs: { Chopin: 0.9, Bach: 0.1 }, novel: false },
-        { id: b.id, criticP: 0.8, criticScore: 1.4, composer: 'Bach', composerP: 0.4, composerProbs: { Chopin: 0.6, Bach: 0.4 }, novel: true },
-        { id: d.id, criticP: 0.99, criticScore: 4, composer: null, composerP: null, composerProbs: null, novel: null, error: 'gone' },
+        {
+          id: a.id,
+          criticP: 0.2,
+          criticScore: -1.4,
+          composer: 'Chopin',
+          composerP: 0.9,
+          composerProbs: { Chopin: 0.9, Bach: 0.1 },
+          novel: false,
+        },
+        {
+          id: b.id,
+          criticP: 0.8,
+          criticScore: 1.4,
+          composer: 'Bach',
+          composerP: 0.4,
+          composerProbs: { Chopin: 0.6, Bach: 0.4 },
+          novel: true,
+        },
+        {
+          id: d.id,
+          criticP: 0.99,
+          criticScore: 4,
+          composer: null,
+          composerP: null,
+          composerProbs: null,
+          novel: null,
+          error: 'gone',
+        },
       ],
       '2025-01-02T00:00:00.000Z',
     );
-    expect(c.samples.get(b.id)).toMatchObject({ criticP: 0.8, criticScore: 1.4, composer: 'Bach', composerP: 0.4, novel: true });
+    expect(c.samples.get(b.id)).toMatchObject({
+      criticP: 0.8,
+      criticScore: 1.4,
+      composer: 'Bach',
+      composerP: 0.4,
+      novel: true,
+    });
     expect(c.samples.get(d.id)).toMatchObject({ criticP: null, novel: null });
     expect(c.samples.list({ sort: 'critic' }).map((s) => s.id)).toEqual([b.id, a.id, d.id]);
     expect(c.samples.list({ sort: 'novelty' }).map((s) => s.id)).toEqual([b.id, a.id, d.id]);
@@ -163,6 +225,8 @@ describe('catalog.classifiers', () => {
       heldOutAccuracy: 0.75,
       chance: 0.5,
     });
-    expect(Catalog.internalDb(c).prepare(`SELECT path FROM classifiers WHERE id = ?`).get(first)).toEqual({ path: 'classifiers/critic-1' });
+    expect(Catalog.internalDb(c).prepare(`SELECT path FROM classifiers WHERE id = ?`).get(first)).toEqual({
+      path: 'classifiers/critic-1',
+    });
   });
 });

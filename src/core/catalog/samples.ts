@@ -164,7 +164,9 @@ export class Samples {
     if (q.starred) where.push('starred = 1');
     if (q.runId) where.push('run_id = @runId');
     const sql = `SELECT * FROM samples ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY ${SAMPLE_ORDER[q.sort ?? 'date']}`;
-    return (this.db.prepare(sql).all({ ...(q.runId ? { runId: q.runId } : {}) }) as SampleDbRow[]).map((r) => toSampleRow(r, this.paths));
+    return (this.db.prepare(sql).all({ ...(q.runId ? { runId: q.runId } : {}) }) as SampleDbRow[]).map((r) =>
+      toSampleRow(r, this.paths),
+    );
   }
 
   get(id: number): SampleRow {
@@ -175,7 +177,9 @@ export class Samples {
 
   /** Every sample's file, oldest first (what scoring them all reads). */
   files(): Array<{ id: number; file: string }> {
-    return (this.db.prepare(`SELECT id, file FROM samples ORDER BY id`).all() as Array<{ id: number; file: string }>).map((r) => ({ id: r.id, file: this.paths.resolve(r.file) }));
+    return (
+      this.db.prepare(`SELECT id, file FROM samples ORDER BY id`).all() as Array<{ id: number; file: string }>
+    ).map((r) => ({ id: r.id, file: this.paths.resolve(r.file) }));
   }
 
   /** Renames a sample or changes its note; the MIDI file stays where it is. */

@@ -14,7 +14,10 @@ const SLICE = ['Bach', 'Chopin', 'Debussy'];
 let t: TempCatalog;
 beforeAll(async () => {
   await initBackend('wasm');
-  t = await openTempCatalog('critic', SLICE.map((c) => path.join(demoCorpusDir(), c)));
+  t = await openTempCatalog(
+    'critic',
+    SLICE.map((c) => path.join(demoCorpusDir(), c)),
+  );
 }, 120_000);
 afterAll(() => t.dispose());
 
@@ -31,7 +34,10 @@ describe('critic', () => {
     const meta = JSON.parse(fs.readFileSync(path.join(r.dir, 'classifier.json'), 'utf8')) as { encoder: string };
     expect(path.basename(meta.encoder)).toBe('piano-notewise');
     expect(fs.existsSync(path.join(r.dir, 'encoder'))).toBe(false);
-    expect(t.catalog.classifiers.list()[0]).toMatchObject({ kind: 'critic', heldOutAccuracy: r.metrics.heldOutAccuracy });
+    expect(t.catalog.classifiers.list()[0]).toMatchObject({
+      kind: 'critic',
+      heldOutAccuracy: r.metrics.heldOutAccuracy,
+    });
   }, 300_000);
 });
 
@@ -60,7 +66,14 @@ describe('composer classifier', () => {
 
 describe('scoring samples', () => {
   it('writes critic and composer scores to the catalog, sorts by them, and reports unreadable files', () => {
-    const made = generateSamples(t.catalog, t.home, { checkpoint: 'best', prompt: { kind: 'none' }, count: 3, tokens: 150, sampling: { temperature: 1, topN: 3, truncProb: 0.8 }, seed: 5 });
+    const made = generateSamples(t.catalog, t.home, {
+      checkpoint: 'best',
+      prompt: { kind: 'none' },
+      count: 3,
+      tokens: 150,
+      sampling: { temperature: 1, topN: 3, truncProb: 0.8 },
+      seed: 5,
+    });
     fs.writeFileSync(made[2]!.file, 'not midi');
     const r = scoreSamples(t.catalog);
     expect(r.scores).toHaveLength(3);

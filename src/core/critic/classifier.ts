@@ -57,10 +57,21 @@ export class Classifier {
   ) {}
 
   static load(dir: string): Classifier {
-    const meta = readFormatJson<ClassifierMeta>(path.join(dir, 'classifier.json'), CLASSIFIER_FORMAT, 'classifier', 'bad-classifier');
+    const meta = readFormatJson<ClassifierMeta>(
+      path.join(dir, 'classifier.json'),
+      CLASSIFIER_FORMAT,
+      'classifier',
+      'bad-classifier',
+    );
     const { model, meta: cp } = loadCheckpoint(path.resolve(dir, meta.encoder));
     try {
-      return new Classifier(dir, meta, model, new Vocab(cp.vocab), ClassifierHead.load(path.join(dir, 'head.bin'), meta.head));
+      return new Classifier(
+        dir,
+        meta,
+        model,
+        new Vocab(cp.vocab),
+        ClassifierHead.load(path.join(dir, 'head.bin'), meta.head),
+      );
     } catch (err) {
       model.dispose();
       throw err;
@@ -103,7 +114,13 @@ export class Classifier {
  * they are copied in (a run's `latest` is overwritten as training goes on) unless the checkpoint is
  * a bundled one, which never changes and is referenced instead.
  */
-export function saveClassifier(dir: string, head: ClassifierHead, meta: Omit<ClassifierMeta, 'format' | 'version' | 'encoder'>, encoderDir: string, copyEncoder: boolean): void {
+export function saveClassifier(
+  dir: string,
+  head: ClassifierHead,
+  meta: Omit<ClassifierMeta, 'format' | 'version' | 'encoder'>,
+  encoderDir: string,
+  copyEncoder: boolean,
+): void {
   const tmp = `${dir}.tmp-${process.pid}`;
   fs.rmSync(tmp, { recursive: true, force: true });
   fs.mkdirSync(tmp, { recursive: true });
@@ -112,7 +129,10 @@ export function saveClassifier(dir: string, head: ClassifierHead, meta: Omit<Cla
     fs.mkdirSync(path.join(tmp, 'encoder'));
     const cp = readCheckpointMeta(encoderDir);
     fs.copyFileSync(path.join(encoderDir, 'weights.bin'), path.join(tmp, 'encoder', 'weights.bin'));
-    fs.writeFileSync(path.join(tmp, 'encoder', 'checkpoint.json'), JSON.stringify({ ...cp, optimizer: null, trainer: null }));
+    fs.writeFileSync(
+      path.join(tmp, 'encoder', 'checkpoint.json'),
+      JSON.stringify({ ...cp, optimizer: null, trainer: null }),
+    );
     encoder = 'encoder';
   } else {
     encoder = path.relative(dir, encoderDir);

@@ -10,7 +10,12 @@ export const featureSize = (width: number): number => 3 * width;
  * over the window, computed without dropout. Windows must all have the same length; they are run
  * `batch` at a time. Returns one row of 3·E features per window.
  */
-export function poolFeatures(model: AwdLstm, windows: readonly Int32Array[], batch = 32, onProgress?: (done: number, total: number) => void): Float32Array {
+export function poolFeatures(
+  model: AwdLstm,
+  windows: readonly Int32Array[],
+  batch = 32,
+  onProgress?: (done: number, total: number) => void,
+): Float32Array {
   const E = model.config.embSize;
   const D = featureSize(E);
   const out = new Float32Array(windows.length * D);

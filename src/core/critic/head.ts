@@ -14,7 +14,15 @@ export interface HeadTrainOptions {
   seed: number;
 }
 
-export const HEAD_DEFAULTS: HeadTrainOptions = { epochs: 60, lr: 2e-3, batchSize: 64, hidden: 128, dropout: 0.3, weightDecay: 1e-2, seed: 1 };
+export const HEAD_DEFAULTS: HeadTrainOptions = {
+  epochs: 60,
+  lr: 2e-3,
+  batchSize: 64,
+  hidden: 128,
+  dropout: 0.3,
+  weightDecay: 1e-2,
+  seed: 1,
+};
 
 interface HeadShape {
   inputs: number;
@@ -32,15 +40,24 @@ export class ClassifierHead {
   mean: Float32Array;
   std: Float32Array;
 
-  constructor(readonly shape: HeadShape, seed = 1) {
+  constructor(
+    readonly shape: HeadShape,
+    seed = 1,
+  ) {
     const { inputs: D, hidden: H, classes: K } = shape;
     this.mean = new Float32Array(D);
     this.std = new Float32Array(D).fill(1);
     const k1 = Math.sqrt(6 / (D + H));
     const k2 = Math.sqrt(6 / (H + K));
-    this.params.set('w1', tf.variable(tf.randomUniform([D, H], -k1, k1, 'float32', seed), true, `head_w1_${Math.random()}`));
+    this.params.set(
+      'w1',
+      tf.variable(tf.randomUniform([D, H], -k1, k1, 'float32', seed), true, `head_w1_${Math.random()}`),
+    );
     this.params.set('b1', tf.variable(tf.zeros([H]), true, `head_b1_${Math.random()}`));
-    this.params.set('w2', tf.variable(tf.randomUniform([H, K], -k2, k2, 'float32', seed + 1), true, `head_w2_${Math.random()}`));
+    this.params.set(
+      'w2',
+      tf.variable(tf.randomUniform([H, K], -k2, k2, 'float32', seed + 1), true, `head_w2_${Math.random()}`),
+    );
     this.params.set('b2', tf.variable(tf.zeros([K]), true, `head_b2_${Math.random()}`));
   }
 
@@ -48,7 +65,11 @@ export class ClassifierHead {
     const p = this.params;
     const z = tf.div(tf.sub(x, tf.tensor1d(this.mean)), tf.tensor1d(this.std));
     let h = tf.relu(tf.add(tf.matMul(z, p.get('w1') as tf.Tensor2D), p.get('b1')!));
-    if (dropout > 0) h = tf.div(tf.mul(h, tf.cast(tf.greater(tf.randomUniform(h.shape, 0, 1, 'float32', seed), dropout), 'float32')), 1 - dropout);
+    if (dropout > 0)
+      h = tf.div(
+        tf.mul(h, tf.cast(tf.greater(tf.randomUniform(h.shape, 0, 1, 'float32', seed), dropout), 'float32')),
+        1 - dropout,
+      );
     return tf.add(tf.matMul(h, p.get('w2') as tf.Tensor2D), p.get('b2')!) as tf.Tensor2D;
   }
 
@@ -67,7 +88,12 @@ export class ClassifierHead {
    * Trains on labelled feature rows with class-balanced weights (a library rarely has as much of
    * every composer), Adam and decoupled weight decay. Returns the mean training loss per epoch.
    */
-  fit(features: Float32Array, labels: Int32Array, o: HeadTrainOptions, onEpoch?: (epoch: number, loss: number) => void): number[] {
+  fit(
+    features: Float32Array,
+    labels: Int32Array,
+    o: HeadTrainOptions,
+    onEpoch?: (epoch: number, loss: number) => void,
+  ): number[] {
     const { inputs: D, classes: K } = this.shape;
     const n = labels.length;
     if (features.length !== n * D) throw new Error('fit: features and labels disagree');
@@ -147,7 +173,8 @@ export class ClassifierHead {
     const all = new Float32Array(buf.buffer.slice(buf.byteOffset, buf.byteOffset + buf.byteLength));
     const D = shape.inputs;
     const want = 2 * D + [...head.params.values()].reduce((a, v) => a + v.size, 0);
-    if (all.length !== want) throw new ClaraError(`has ${all.length} numbers, the head needs ${want}`, 'bad-classifier', file);
+    if (all.length !== want)
+      throw new ClaraError(`has ${all.length} numbers, the head needs ${want}`, 'bad-classifier', file);
     head.mean = all.slice(0, D);
     head.std = all.slice(D, 2 * D);
     let at = 2 * D;

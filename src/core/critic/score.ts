@@ -35,12 +35,31 @@ function sequenceOf(file: string, c: Classifier): Int32Array {
  * and writes the scores to the catalog. A sample whose file is gone or unreadable is reported and
  * skipped; the others are still scored.
  */
-export function scoreSamples(catalog: Catalog, ids: number[] = [], dirs: { critic?: string | null; composer?: string | null } = {}): ScoreResult {
+export function scoreSamples(
+  catalog: Catalog,
+  ids: number[] = [],
+  dirs: { critic?: string | null; composer?: string | null } = {},
+): ScoreResult {
   const criticDir = dirs.critic !== undefined ? dirs.critic : currentClassifierDir(catalog, 'critic');
   const composerDir = dirs.composer !== undefined ? dirs.composer : currentClassifierDir(catalog, 'composer');
-  if (!criticDir && !composerDir) throw new ClaraError('no critic or composer classifier yet: train one with `clara critic train` or `clara composer train`', 'not-found', 'classifier');
-  const rows: Array<{ id: number; file: string }> = ids.length ? ids.map((id) => catalog.samples.get(id)) : catalog.samples.files();
-  const scores: SampleScore[] = rows.map((r) => ({ id: r.id, criticP: null, criticScore: null, composer: null, composerP: null, composerProbs: null, novel: null }));
+  if (!criticDir && !composerDir)
+    throw new ClaraError(
+      'no critic or composer classifier yet: train one with `clara critic train` or `clara composer train`',
+      'not-found',
+      'classifier',
+    );
+  const rows: Array<{ id: number; file: string }> = ids.length
+    ? ids.map((id) => catalog.samples.get(id))
+    : catalog.samples.files();
+  const scores: SampleScore[] = rows.map((r) => ({
+    id: r.id,
+    criticP: null,
+    criticScore: null,
+    composer: null,
+    composerP: null,
+    composerProbs: null,
+    novel: null,
+  }));
 
   const run = (dir: string | null, use: (c: Classifier, probs: Float32Array[], at: number[]) => void) => {
     if (!dir) return;
@@ -81,7 +100,13 @@ export function scoreSamples(catalog: Catalog, ids: number[] = [], dirs: { criti
       composerProbs.push(p);
     });
   });
-  for (const s of scores) if (!s.error && s.criticP !== null && s.composerProbs) s.novel = isNovel(s.criticP, Object.values(s.composerProbs));
+  for (const s of scores)
+    if (!s.error && s.criticP !== null && s.composerProbs) s.novel = isNovel(s.criticP, Object.values(s.composerProbs));
   catalog.samples.putScores(scores, new Date().toISOString());
-  return { scores, inceptionScore: composerProbs.length ? inceptionScore(composerProbs) : null, critic: criticDir, composer: composerDir };
+  return {
+    scores,
+    inceptionScore: composerProbs.length ? inceptionScore(composerProbs) : null,
+    critic: criticDir,
+    composer: composerDir,
+  };
 }

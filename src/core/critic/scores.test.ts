@@ -12,8 +12,18 @@ describe('inception-like score', () => {
   });
 
   it('is 1 when samples are unsure, or all sure of the same composer', () => {
-    expect(inceptionScore([[1 / 3, 1 / 3, 1 / 3], [1 / 3, 1 / 3, 1 / 3]])).toBeCloseTo(1, 10);
-    expect(inceptionScore([[1, 0, 0], [1, 0, 0]])).toBeCloseTo(1, 10);
+    expect(
+      inceptionScore([
+        [1 / 3, 1 / 3, 1 / 3],
+        [1 / 3, 1 / 3, 1 / 3],
+      ]),
+    ).toBeCloseTo(1, 10);
+    expect(
+      inceptionScore([
+        [1, 0, 0],
+        [1, 0, 0],
+      ]),
+    ).toBeCloseTo(1, 10);
   });
 
   it('matches exp(mean KL) worked by hand on a mixed batch', () => {

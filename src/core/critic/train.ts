@@ -7,7 +7,13 @@ import type { AwdLstm } from '../model/awdLstm';
 import { loadCheckpoint, type CheckpointMeta } from '../model/checkpoint';
 import { resolveCheckpoint } from '../train/checkpointRef';
 import { Vocab } from '../train/vocab';
-import { headShape, saveClassifier, type ClassifierKind, type ClassifierMeta, type ClassifierMetrics } from './classifier';
+import {
+  headShape,
+  saveClassifier,
+  type ClassifierKind,
+  type ClassifierMeta,
+  type ClassifierMetrics,
+} from './classifier';
 import { poolFeatures } from './features';
 import { ClassifierHead, HEAD_DEFAULTS, type HeadTrainOptions } from './head';
 import { generatedWindows, pieceWindows } from './windows';
@@ -26,7 +32,12 @@ export interface ClassifierTrainArgs {
   head?: Partial<HeadTrainOptions>;
 }
 
-export type ClassifierProgress = { phase: 'windows' | 'generate' | 'features' | 'train'; done: number; total: number; detail?: string };
+export type ClassifierProgress = {
+  phase: 'windows' | 'generate' | 'features' | 'train';
+  done: number;
+  total: number;
+  detail?: string;
+};
 
 export interface TrainedClassifier {
   id: number;
@@ -57,7 +68,11 @@ function readablePieces(catalog: Catalog, vocab: Vocab): PieceSummary[] {
   return catalog.listPieces({ sort: 'imported' }).filter((p) => solo || p.ensemble === 'piano');
 }
 
-function confusionOf(labels: Int32Array, probs: Float32Array[], K: number): { confusion: number[][]; accuracy: number } {
+function confusionOf(
+  labels: Int32Array,
+  probs: Float32Array[],
+  K: number,
+): { confusion: number[][]; accuracy: number } {
   const confusion = Array.from({ length: K }, () => new Array<number>(K).fill(0));
   let right = 0;
   probs.forEach((p, i) => {
@@ -88,7 +103,9 @@ function fitAndMeasure(
   const xTrain = poolFeatures(s.model, train.windows, 32, (d) => report(d));
   const xHeld = poolFeatures(s.model, heldOut.windows, 32, (d) => report(train.windows.length + d));
   const head = new ClassifierHead(headShape(s.model, o.hidden, classes.length), o.seed);
-  head.fit(xTrain, train.labels, o, (epoch, loss) => onProgress?.({ phase: 'train', done: epoch, total: o.epochs, detail: `loss ${loss.toFixed(3)}` }));
+  head.fit(xTrain, train.labels, o, (epoch, loss) =>
+    onProgress?.({ phase: 'train', done: epoch, total: o.epochs, detail: `loss ${loss.toFixed(3)}` }),
+  );
   const trainRes = confusionOf(train.labels, head.predict(xTrain), classes.length);
   const heldRes = confusionOf(heldOut.labels, head.predict(xHeld), classes.length);
   return {
@@ -104,7 +121,17 @@ function fitAndMeasure(
   };
 }
 
-function persist(catalog: Catalog, dataDir: string, s: Setup, kind: ClassifierKind, head: ClassifierHead, classes: string[], window: number, o: HeadTrainOptions, metrics: ClassifierMetrics): TrainedClassifier {
+function persist(
+  catalog: Catalog,
+  dataDir: string,
+  s: Setup,
+  kind: ClassifierKind,
+  head: ClassifierHead,
+  classes: string[],
+  window: number,
+  o: HeadTrainOptions,
+  metrics: ClassifierMetrics,
+): TrainedClassifier {
   const createdAt = new Date().toISOString();
   const dir = path.join(dataDir, 'classifiers', `${kind}-${createdAt.replace(/[:.]/g, '-')}`);
   const meta: Omit<ClassifierMeta, 'format' | 'version' | 'encoder'> = {
@@ -148,7 +175,12 @@ function trainClassifier(
   a: ClassifierTrainArgs,
   defaultWindows: number,
   onProgress: ((p: ClassifierProgress) => void) | undefined,
-  collect: (s: Setup, window: number, n: number, seed: number) => { classes: string[]; merged: string[]; train: Labelled; heldOut: Labelled },
+  collect: (
+    s: Setup,
+    window: number,
+    n: number,
+    seed: number,
+  ) => { classes: string[]; merged: string[]; train: Labelled; heldOut: Labelled },
 ): TrainedClassifier {
   const t0 = performance.now();
   const window = a.window ?? 128;
@@ -160,7 +192,11 @@ function trainClassifier(
     const { classes, merged, train, heldOut } = collect(s, window, a.windows ?? defaultWindows, seed);
     const { head, metrics } = fitAndMeasure(s, train, heldOut, classes, o, onProgress);
     try {
-      return persist(catalog, dataDir, s, kind, head, classes, window, o, { ...metrics, merged, seconds: (performance.now() - t0) / 1000 });
+      return persist(catalog, dataDir, s, kind, head, classes, window, o, {
+        ...metrics,
+        merged,
+        seconds: (performance.now() - t0) / 1000,
+      });
     } finally {
       head.dispose();
     }
@@ -174,24 +210,53 @@ function trainClassifier(
  * writes, with the generator's own (frozen) encoder under a small head. Held out: windows of the
  * test pieces against freshly generated ones with another seed.
  */
-export function trainCritic(catalog: Catalog, dataDir: string, a: ClassifierTrainArgs, onProgress?: (p: ClassifierProgress) => void): TrainedClassifier {
+export function trainCritic(
+  catalog: Catalog,
+  dataDir: string,
+  a: ClassifierTrainArgs,
+  onProgress?: (p: ClassifierProgress) => void,
+): TrainedClassifier {
   return trainClassifier('critic', catalog, dataDir, a, 512, onProgress, (s, window, n, seed) => {
     const pieces = readablePieces(catalog, s.vocab);
     const train = pieces.filter((p) => p.split === 'train');
     const test = pieces.filter((p) => p.split === 'test');
-    if (train.length < 2 || test.length < 1) throw new ClaraError(`needs at least 2 train pieces and 1 test piece the model can read (has ${train.length} and ${test.length}); import more music`, 'not-enough-data', 'critic');
+    if (train.length < 2 || test.length < 1)
+      throw new ClaraError(
+        `needs at least 2 train pieces and 1 test piece the model can read (has ${train.length} and ${test.length}); import more music`,
+        'not-enough-data',
+        'critic',
+      );
     const enc = [s.vocab, s.meta.encoding, s.meta.encodingOptions] as const;
-    const realTrain = pieceWindows(catalog, train, ...enc, { length: window, perPiece: Math.ceil(n / train.length), seed }).map((w) => w.ids);
+    const realTrain = pieceWindows(catalog, train, ...enc, {
+      length: window,
+      perPiece: Math.ceil(n / train.length),
+      seed,
+    }).map((w) => w.ids);
     const heldN = Math.max(32, Math.round(n / 4));
-    const realHeld = pieceWindows(catalog, test, ...enc, { length: window, perPiece: Math.ceil(heldN / test.length), seed: seed + 1 }).map((w) => w.ids);
-    if (realTrain.length === 0 || realHeld.length === 0) throw new ClaraError(`pieces are shorter than one window of ${window} words`, 'not-enough-data', 'critic');
+    const realHeld = pieceWindows(catalog, test, ...enc, {
+      length: window,
+      perPiece: Math.ceil(heldN / test.length),
+      seed: seed + 1,
+    }).map((w) => w.ids);
+    if (realTrain.length === 0 || realHeld.length === 0)
+      throw new ClaraError(`pieces are shorter than one window of ${window} words`, 'not-enough-data', 'critic');
     const genTotal = realTrain.length + realHeld.length;
     const gen = (count: number, seedOf: number, offset: number) =>
-      generatedWindows(s.model, ...enc, { length: window, count, seed: seedOf }, (d) => onProgress?.({ phase: 'generate', done: offset + d, total: genTotal }));
+      generatedWindows(s.model, ...enc, { length: window, count, seed: seedOf }, (d) =>
+        onProgress?.({ phase: 'generate', done: offset + d, total: genTotal }),
+      );
     const genTrain = gen(realTrain.length, seed * 7919, 0);
     const genHeld = gen(realHeld.length, seed * 7919 + 1_000_003, realTrain.length);
-    const labelled = (fake: Int32Array[], real: Int32Array[]) => ({ windows: [...fake, ...real], labels: Int32Array.from([...fake.map(() => 0), ...real.map(() => 1)]) });
-    return { classes: ['generated', 'human'], merged: [], train: labelled(genTrain, realTrain), heldOut: labelled(genHeld, realHeld) };
+    const labelled = (fake: Int32Array[], real: Int32Array[]) => ({
+      windows: [...fake, ...real],
+      labels: Int32Array.from([...fake.map(() => 0), ...real.map(() => 1)]),
+    });
+    return {
+      classes: ['generated', 'human'],
+      merged: [],
+      train: labelled(genTrain, realTrain),
+      heldOut: labelled(genHeld, realHeld),
+    };
   });
 }
 
@@ -199,11 +264,20 @@ export function trainCritic(catalog: Catalog, dataDir: string, a: ClassifierTrai
  * Groups pieces into composer classes: composers with at least `minPieces` pieces get their own
  * class, the rest are merged into "other" (and named, so the user knows).
  */
-export function composerClasses(pieces: readonly PieceSummary[], minPieces: number): { classes: string[]; merged: string[]; classOf: (p: PieceSummary) => number } {
+export function composerClasses(
+  pieces: readonly PieceSummary[],
+  minPieces: number,
+): { classes: string[]; merged: string[]; classOf: (p: PieceSummary) => number } {
   const counts = new Map<string, number>();
   for (const p of pieces) counts.set(p.composer, (counts.get(p.composer) ?? 0) + 1);
-  const kept = [...counts].filter(([, c]) => c >= minPieces).map(([name]) => name).sort((x, y) => x.localeCompare(y));
-  const merged = [...counts].filter(([, c]) => c < minPieces).map(([name]) => name).sort((x, y) => x.localeCompare(y));
+  const kept = [...counts]
+    .filter(([, c]) => c >= minPieces)
+    .map(([name]) => name)
+    .sort((x, y) => x.localeCompare(y));
+  const merged = [...counts]
+    .filter(([, c]) => c < minPieces)
+    .map(([name]) => name)
+    .sort((x, y) => x.localeCompare(y));
   const classes = merged.length ? [...kept, 'other'] : kept;
   const index = new Map(kept.map((c, i) => [c, i]));
   return { classes, merged, classOf: (p) => index.get(p.composer) ?? kept.length };
@@ -226,7 +300,12 @@ function composerHoldOut(pieces: readonly PieceSummary[], classOf: (p: PieceSumm
 }
 
 /** Trains the composer classifier on catalog pieces labelled by composer, with the same architecture as the critic. */
-export function trainComposer(catalog: Catalog, dataDir: string, a: ClassifierTrainArgs, onProgress?: (p: ClassifierProgress) => void): TrainedClassifier {
+export function trainComposer(
+  catalog: Catalog,
+  dataDir: string,
+  a: ClassifierTrainArgs,
+  onProgress?: (p: ClassifierProgress) => void,
+): TrainedClassifier {
   return trainClassifier('composer', catalog, dataDir, a, 1024, onProgress, (s, window, n, seed) => {
     let pieces = readablePieces(catalog, s.vocab).filter((p) => p.composer && p.composer !== 'Unknown');
     if (a.composers?.length) {
@@ -234,7 +313,12 @@ export function trainComposer(catalog: Catalog, dataDir: string, a: ClassifierTr
       pieces = pieces.filter((p) => want.has(p.composer));
     }
     const { classes, merged, classOf } = composerClasses(pieces, a.minPieces ?? 3);
-    if (classes.length < 2) throw new ClaraError(`needs at least two composers with ${a.minPieces ?? 3}+ pieces the model can read (found ${classes.length}); import more music or lower --min-pieces`, 'not-enough-data', 'composer');
+    if (classes.length < 2)
+      throw new ClaraError(
+        `needs at least two composers with ${a.minPieces ?? 3}+ pieces the model can read (found ${classes.length}); import more music or lower --min-pieces`,
+        'not-enough-data',
+        'composer',
+      );
     const held = composerHoldOut(pieces, classOf);
     const enc = [s.vocab, s.meta.encoding, s.meta.encodingOptions] as const;
     const windowsOf = (group: PieceSummary[], total: number, seedOf: number) => {
@@ -244,16 +328,29 @@ export function trainComposer(catalog: Catalog, dataDir: string, a: ClassifierTr
       classes.forEach((_, k) => {
         const members = group.filter((p) => classOf(p) === k);
         if (!members.length) return;
-        for (const w of pieceWindows(catalog, members, ...enc, { length: window, perPiece: Math.ceil(perClass / members.length), seed: seedOf + k })) {
+        for (const w of pieceWindows(catalog, members, ...enc, {
+          length: window,
+          perPiece: Math.ceil(perClass / members.length),
+          seed: seedOf + k,
+        })) {
           out.windows.push(w.ids);
           out.labels.push(k);
         }
       });
       return { windows: out.windows, labels: Int32Array.from(out.labels) };
     };
-    const train = windowsOf(pieces.filter((p) => !held.has(p.id)), n, seed);
-    const heldOut = windowsOf(pieces.filter((p) => held.has(p.id)), Math.max(classes.length * 8, Math.round(n / 4)), seed + 1000);
-    if (!train.windows.length) throw new ClaraError(`pieces are shorter than one window of ${window} words`, 'not-enough-data', 'composer');
+    const train = windowsOf(
+      pieces.filter((p) => !held.has(p.id)),
+      n,
+      seed,
+    );
+    const heldOut = windowsOf(
+      pieces.filter((p) => held.has(p.id)),
+      Math.max(classes.length * 8, Math.round(n / 4)),
+      seed + 1000,
+    );
+    if (!train.windows.length)
+      throw new ClaraError(`pieces are shorter than one window of ${window} words`, 'not-enough-data', 'composer');
     return { classes, merged, train, heldOut };
   });
 }

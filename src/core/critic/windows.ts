@@ -56,7 +56,12 @@ export function generatedWindows(
   const out: Int32Array[] = [];
   for (let at = 0; at < a.count; at += batch) {
     const n = Math.min(batch, a.count - at);
-    const samples = generate(model, vocab, encoding, options, { count: n, tokens: 2 * a.length, sampling, seed: a.seed + at });
+    const samples = generate(model, vocab, encoding, options, {
+      count: n,
+      tokens: 2 * a.length,
+      sampling,
+      seed: a.seed + at,
+    });
     for (const s of samples) {
       // Only what the model chose: the closing ends the grammar appends would be a tell.
       const ids = vocab.ids(s.words.slice(0, s.tokens));

@@ -4,7 +4,13 @@ import { resolveEncodingOptions } from './options';
 import type { StepNote } from './steps';
 
 const o = resolveEncodingOptions({ sampleFreq: 4 });
-const n = (key: number, start: number, dur = 1, voice: 'p' | 'v' = 'p'): StepNote => ({ voice, key, start, dur, velocity: 80 });
+const n = (key: number, start: number, dur = 1, voice: 'p' | 'v' = 'p'): StepNote => ({
+  voice,
+  key,
+  start,
+  dur,
+  velocity: 80,
+});
 const chord = (...keys: number[]): string => {
   const bits = Array<string>(62).fill('0');
   for (const k of keys) bits[k] = '1';

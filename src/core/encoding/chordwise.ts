@@ -76,7 +76,8 @@ export function decodeChordwise(words: readonly string[], o: EncodingOptions): D
   });
   const bar = 4 * o.sampleFreq;
   const nextOnset = new Map<number, number>();
-  for (let i = 0; i < onsetSteps.length; i++) nextOnset.set(onsetSteps[i]!, onsetSteps[i + 1] ?? onsetSteps[i]! + o.sampleFreq);
+  for (let i = 0; i < onsetSteps.length; i++)
+    nextOnset.set(onsetSteps[i]!, onsetSteps[i + 1] ?? onsetSteps[i]! + o.sampleFreq);
   const notes = onsets.map(({ t, voice, key }) => ({
     voice,
     key,

@@ -12,7 +12,12 @@ export { encodeNotewise, decodeNotewise, notewiseVocabulary, DEFAULT_VELOCITY, t
 export { encodeChordwise, decodeChordwise, REST_CAP, REST_LOOKBACK } from './chordwise';
 export { foldToKey, keyToPitch } from './range';
 
-export function encodeSteps(notes: readonly StepNote[], encoding: EncodingName, o: EncodingOptions, withSolo?: boolean): string[] {
+export function encodeSteps(
+  notes: readonly StepNote[],
+  encoding: EncodingName,
+  o: EncodingOptions,
+  withSolo?: boolean,
+): string[] {
   return encoding === 'notewise' ? encodeNotewise(notes, o) : encodeChordwise(notes, o, withSolo);
 }
 
@@ -28,7 +33,12 @@ export function encodePiece(
   shift = 0,
 ): string[] {
   const steps = transpose(quantize(piece.notes, piece.ppq, o), shift, o);
-  return encodeSteps(steps, encoding, o, piece.notes.some((n) => n.voice === 'v'));
+  return encodeSteps(
+    steps,
+    encoding,
+    o,
+    piece.notes.some((n) => n.voice === 'v'),
+  );
 }
 
 /** Splits a text of words on any whitespace, as written by `clara encode` or Clara's own text files. */

@@ -22,14 +22,35 @@ describe('notewise encoding', () => {
   });
 
   it('writes two eighth notes in a row, and a note shorter than a step as one step', () => {
-    expect(words([{ notes: [[45, 0, Q / 2], [51, Q / 2, Q / 2]] }])).toBe('p12 wait5 endp12 wait1 p18 wait5 endp18 wait1');
+    expect(
+      words([
+        {
+          notes: [
+            [45, 0, Q / 2],
+            [51, Q / 2, Q / 2],
+          ],
+        },
+      ]),
+    ).toBe('p12 wait5 endp12 wait1 p18 wait5 endp18 wait1');
     expect(words([{ notes: [[45, 0, 5]] }])).toBe('p12 endp12 wait1');
   });
 
   it('quantises in ticks: triplets and sixteenths land on exact steps at 12 per quarter', () => {
     const triplet = Q / 3;
     const sixteenth = Q / 4;
-    const p = readMidi(makeMidi([{ notes: [[60, 0, triplet], [62, triplet, triplet], [64, 2 * triplet, triplet], [65, Q, sixteenth], [67, Q + sixteenth, sixteenth]] }]));
+    const p = readMidi(
+      makeMidi([
+        {
+          notes: [
+            [60, 0, triplet],
+            [62, triplet, triplet],
+            [64, 2 * triplet, triplet],
+            [65, Q, sixteenth],
+            [67, Q + sixteenth, sixteenth],
+          ],
+        },
+      ]),
+    );
     const steps = quantize(p.notes, p.ppq, o12);
     expect(steps.map((n) => [n.start, n.dur])).toEqual([
       [0, 4],
@@ -41,8 +62,29 @@ describe('notewise encoding', () => {
   });
 
   it('merges waits up to two quarter notes per word and repeats the word for longer rests', () => {
-    expect(words([{ notes: [[45, 0, STEP12], [45, 61 * STEP12, STEP12]] }])).toBe('p12 endp12 wait24 wait24 wait13 p12 endp12 wait1');
-    expect(words([{ notes: [[45, 0, Q / 4], [45, 3 * Q, Q / 4]] }], o4)).toBe('p12 endp12 wait8 wait4 p12 endp12 wait1');
+    expect(
+      words([
+        {
+          notes: [
+            [45, 0, STEP12],
+            [45, 61 * STEP12, STEP12],
+          ],
+        },
+      ]),
+    ).toBe('p12 endp12 wait24 wait24 wait13 p12 endp12 wait1');
+    expect(
+      words(
+        [
+          {
+            notes: [
+              [45, 0, Q / 4],
+              [45, 3 * Q, Q / 4],
+            ],
+          },
+        ],
+        o4,
+      ),
+    ).toBe('p12 endp12 wait8 wait4 p12 endp12 wait1');
   });
 
   it('keeps leading silence as waits, so onsets are exact', () => {
@@ -51,7 +93,9 @@ describe('notewise encoding', () => {
 
   it('ends a held note before the same key is struck again', () => {
     // Two overlapping notes on one key (as a pedal or octave folding makes them).
-    expect(words([{ notes: [[45, 0, 4 * STEP12]] }, { channel: 1, notes: [[45, 2 * STEP12, 4 * STEP12]] }])).toBe('p12 wait1 endp12 wait1 p12 wait3 endp12 wait1');
+    expect(words([{ notes: [[45, 0, 4 * STEP12]] }, { channel: 1, notes: [[45, 2 * STEP12, 4 * STEP12]] }])).toBe(
+      'p12 wait1 endp12 wait1 p12 wait3 endp12 wait1',
+    );
   });
 
   it('moves out-of-range notes by octaves into the 62-note range (MIDI 33–94)', () => {
@@ -78,7 +122,9 @@ describe('notewise encoding', () => {
     const back = decodeNotewise(encodeNotewise(notes, o12), o12);
     expect(back.skipped).toBe(0);
     expect(back.notes.map(({ voice, key, start, dur }) => ({ voice, key, start, dur }))).toEqual(
-      [...notes].sort((a, b) => a.start - b.start || (a.voice === 'v' ? -1 : 1) || a.key - b.key).map(({ voice, key, start, dur }) => ({ voice, key, start, dur })),
+      [...notes]
+        .sort((a, b) => a.start - b.start || (a.voice === 'v' ? -1 : 1) || a.key - b.key)
+        .map(({ voice, key, start, dur }) => ({ voice, key, start, dur })),
     );
     const messy = decodeNotewise('endp3 p5 p5 wait2 p5 wait1 bogus p99 p7 wait4'.split(' '), o12);
     expect(messy.skipped).toBe(4); // endp3 with nothing sounding, the duplicate p5, "bogus", key 99 out of range
@@ -97,13 +143,26 @@ describe('notewise encoding', () => {
 
 describe('notewise dynamics', () => {
   const od = resolveEncodingOptions({ sampleFreq: 12, velocityBins: 16 });
-  const note = (key: number, start: number, velocity: number): StepNote => ({ voice: 'p', key, start, dur: 2, velocity });
+  const note = (key: number, start: number, velocity: number): StepNote => ({
+    voice: 'p',
+    key,
+    start,
+    dur: 2,
+    velocity,
+  });
 
   it('writes a velocity bin before a start only when it changes, and reads it back at bin resolution', () => {
     const notes = [note(10, 0, 100), note(14, 0, 101), note(17, 4, 40), note(20, 8, 40)];
-    expect(encodeNotewise(notes, od).join(' ')).toBe('d12 p10 p14 wait1 endp10 endp14 wait3 d4 p17 wait1 endp17 wait3 p20 wait1 endp20 wait1');
+    expect(encodeNotewise(notes, od).join(' ')).toBe(
+      'd12 p10 p14 wait1 endp10 endp14 wait3 d4 p17 wait1 endp17 wait3 p20 wait1 endp20 wait1',
+    );
     const back = decodeNotewise(encodeNotewise(notes, od), od).notes;
-    expect(back.map((n) => n.velocity)).toEqual([binVelocity(12, 16), binVelocity(12, 16), binVelocity(4, 16), binVelocity(4, 16)]);
+    expect(back.map((n) => n.velocity)).toEqual([
+      binVelocity(12, 16),
+      binVelocity(12, 16),
+      binVelocity(4, 16),
+      binVelocity(4, 16),
+    ]);
   });
 
   it('is exact at bin resolution for every velocity: bin(centre(bin(v))) = bin(v)', () => {
@@ -123,7 +182,10 @@ describe('notewise dynamics', () => {
     const { demoCorpus } = await import('../../testing/corpora');
     const path = await import('node:path');
     const dir = path.join(demoCorpus, 'Mozart');
-    const file = path.join(dir, fs.readdirSync(dir).find((f) => f.endsWith('.mid'))!);
+    const file = path.join(
+      dir,
+      fs.readdirSync(dir).find((f) => f.endsWith('.mid'))!,
+    );
     const piece = readMidi(fs.readFileSync(file), { path: file });
     const steps = quantize(piece.notes, piece.ppq, od);
     const back = decodeNotewise(encodeNotewise(steps, od), od).notes;

@@ -31,7 +31,9 @@ export const DEFAULT_ENCODING_OPTIONS: Readonly<EncodingOptions> = Object.freeze
 });
 
 /** Options saved before velocity words existed had none: they read as velocityBins 0. */
-export function withSavedDefaults(saved: Omit<EncodingOptions, 'velocityBins'> & { velocityBins?: number }): EncodingOptions {
+export function withSavedDefaults(
+  saved: Omit<EncodingOptions, 'velocityBins'> & { velocityBins?: number },
+): EncodingOptions {
   return { ...saved, velocityBins: saved.velocityBins ?? 0 };
 }
 
@@ -50,7 +52,8 @@ export function resolveEncodingOptions(partial: Partial<EncodingOptions> = {}): 
   int(o.rangeLow, 'rangeLow', 0, 128 - o.rangeSize);
   int(o.soloLow, 'soloLow', 0, o.rangeSize - 12);
   int(o.velocityBins, 'velocityBins', 0, 32);
-  if (o.velocityBins === 1) throw new ClaraError('must be 0 (no dynamics) or from 2 to 32', 'bad-option', 'velocityBins');
+  if (o.velocityBins === 1)
+    throw new ClaraError('must be 0 (no dynamics) or from 2 to 32', 'bad-option', 'velocityBins');
   return o;
 }
 

@@ -22,7 +22,13 @@ export function quantize(notes: readonly TickNote[], ppq: number, o: EncodingOpt
     const n = notes[i]!;
     const start = Math.round(n.start / ticksPerStep);
     const end = Math.round(n.end / ticksPerStep);
-    out[i] = { voice: n.voice, key: foldToKey(n.pitch, n.voice, o), start, dur: Math.max(1, end - start), velocity: n.velocity };
+    out[i] = {
+      voice: n.voice,
+      key: foldToKey(n.pitch, n.voice, o),
+      start,
+      dur: Math.max(1, end - start),
+      velocity: n.velocity,
+    };
   }
   return canonicalize(out);
 }
@@ -34,7 +40,9 @@ export function quantize(notes: readonly TickNote[], ppq: number, o: EncodingOpt
  * notewise encoding keeps, so decode(encode(x)) equals canonicalize(x).
  */
 export function canonicalize(notes: StepNote[]): StepNote[] {
-  const sorted = notes.slice().sort((a, b) => (a.voice === b.voice ? 0 : a.voice === 'v' ? -1 : 1) || a.key - b.key || a.start - b.start);
+  const sorted = notes
+    .slice()
+    .sort((a, b) => (a.voice === b.voice ? 0 : a.voice === 'v' ? -1 : 1) || a.key - b.key || a.start - b.start);
   const out: StepNote[] = [];
   for (const n of sorted) {
     const prev = out.at(-1);

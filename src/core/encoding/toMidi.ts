@@ -31,7 +31,12 @@ export function writeMidi(notes: readonly StepNote[], o: EncodingOptions, opts: 
     [
       { tick: 0, type: 'trackName', text: opts.name ?? 'Clara Studio' },
       { tick: 0, type: 'tempo', microsecondsPerBeat: Math.round(60_000_000 / (opts.tempo ?? 120)) },
-      { tick: 0, type: 'timeSignature', numerator: opts.timeSignature?.numerator ?? 4, denominator: opts.timeSignature?.denominator ?? 4 },
+      {
+        tick: 0,
+        type: 'timeSignature',
+        numerator: opts.timeSignature?.numerator ?? 4,
+        denominator: opts.timeSignature?.denominator ?? 4,
+      },
       ...(opts.keySignature ? [{ tick: 0, type: 'keySignature' as const, ...opts.keySignature }] : []),
     ],
   ];
@@ -48,10 +53,21 @@ export function writeMidi(notes: readonly StepNote[], o: EncodingOptions, opts: 
       const velocity = Math.min(127, Math.max(1, Math.round(n.velocity)));
       // Note-offs sort before note-ons on the same tick, so a re-struck key is not cut short.
       body.push({ tick: n.start * ticksPerStep, order: 1, type: 'noteOn', channel: v.channel, note, velocity });
-      body.push({ tick: (n.start + n.dur) * ticksPerStep, order: 0, type: 'noteOff', channel: v.channel, note, velocity: 64 });
+      body.push({
+        tick: (n.start + n.dur) * ticksPerStep,
+        order: 0,
+        type: 'noteOff',
+        channel: v.channel,
+        note,
+        velocity: 64,
+      });
     }
     body.sort((a, b) => a.tick - b.tick || a.order - b.order);
-    tracks.push([{ tick: 0, type: 'trackName', text: v.name }, { tick: 0, type: 'program', channel: v.channel, program: v.program }, ...body]);
+    tracks.push([
+      { tick: 0, type: 'trackName', text: v.name },
+      { tick: 0, type: 'program', channel: v.channel, program: v.program },
+      ...body,
+    ]);
   }
   return encodeSmf(ppq, tracks);
 }

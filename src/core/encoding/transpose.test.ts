@@ -22,7 +22,8 @@ describe('transpositions', () => {
   });
 
   it('stores the shifts as a 12-bit mask', () => {
-    for (const shifts of [[], [0], [-6, 5], [-2, -1, 0, 1, 2]]) expect(maskToShifts(shiftsToMask(shifts))).toEqual(shifts);
+    for (const shifts of [[], [0], [-6, 5], [-2, -1, 0, 1, 2]])
+      expect(maskToShifts(shiftsToMask(shifts))).toEqual(shifts);
   });
 
   it('refuses a shift out of range rather than dropping notes', () => {

@@ -26,9 +26,14 @@ export function maskToShifts(mask: number): number[] {
 
 export function transpose(notes: readonly StepNote[], shift: number, o: EncodingOptions): StepNote[] {
   if (shift === 0) return notes.slice();
-  if (!ALL_SHIFTS.includes(shift)) throw new ClaraError(`must be from −6 to +5, got ${shift}`, 'bad-option', 'transpose');
+  if (!ALL_SHIFTS.includes(shift))
+    throw new ClaraError(`must be from −6 to +5, got ${shift}`, 'bad-option', 'transpose');
   if (!validShifts(notes, o).includes(shift)) {
-    throw new ClaraError(`shift ${shift > 0 ? '+' : ''}${shift} pushes notes out of the range`, 'bad-shift', 'transpose');
+    throw new ClaraError(
+      `shift ${shift > 0 ? '+' : ''}${shift} pushes notes out of the range`,
+      'bad-shift',
+      'transpose',
+    );
   }
   return notes.map((n) => ({ ...n, key: n.key + shift }));
 }

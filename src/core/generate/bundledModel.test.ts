@@ -31,7 +31,14 @@ describe('the pretrained model in models/', () => {
   });
 
   it('is the default checkpoint before the user has trained one, and makes music with notes', () => {
-    const [s] = generateSamples(catalog, home, { checkpoint: 'best', prompt: { kind: 'none' }, count: 1, seconds: 10, sampling: { temperature: 1, topN: 3, truncProb: 0.8 }, seed: 3 });
+    const [s] = generateSamples(catalog, home, {
+      checkpoint: 'best',
+      prompt: { kind: 'none' },
+      count: 1,
+      seconds: 10,
+      sampling: { temperature: 1, topN: 3, truncProb: 0.8 },
+      seed: 3,
+    });
     expect(s!.runId).toBe('bundled');
     const notes = readMidi(fs.readFileSync(s!.file), { pedal: false }).notes;
     // A trained piano model writes many notes in ten seconds, not a handful.

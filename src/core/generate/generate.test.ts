@@ -17,14 +17,27 @@ let catalog: Catalog;
 beforeAll(async () => {
   t = await openTempCatalog('gen', [demoCorpus]);
   ({ home, catalog } = t);
-  await train(catalog, home, { encoding: 'notewise', preset: 'tiny', steps: 200, evalEvery: 100, valTokens: 2000, backend: 'wasm' });
+  await train(catalog, home, {
+    encoding: 'notewise',
+    preset: 'tiny',
+    steps: 200,
+    evalEvery: 100,
+    valTokens: 2000,
+    backend: 'wasm',
+  });
 });
 afterAll(() => t.dispose());
 
-
 describe('generation from a trained checkpoint', () => {
   it('writes playable MIDI that another parser reads, records each sample, and is reproducible by seed', () => {
-    const args = { checkpoint: 'best', prompt: { kind: 'none' as const }, count: 3, seconds: 15, sampling: { temperature: 1 }, seed: 42 };
+    const args = {
+      checkpoint: 'best',
+      prompt: { kind: 'none' as const },
+      count: 3,
+      seconds: 15,
+      sampling: { temperature: 1 },
+      seed: 42,
+    };
     const a = generateSamples(catalog, home, { ...args, outDir: path.join(home, 'a') });
     const b = generateSamples(catalog, home, { ...args, outDir: path.join(home, 'b') });
     expect(a).toHaveLength(3);
@@ -49,11 +62,28 @@ describe('generation from a trained checkpoint', () => {
 
   it('continues a catalog piece or a MIDI file, and names a prompt file with no notes', () => {
     const piece = catalog.listPieces({ search: 'BWV 846' })[0]!;
-    const [s] = generateSamples(catalog, home, { checkpoint: 'best', prompt: { kind: 'piece', pieceId: piece.id }, promptWords: 100, count: 1, tokens: 50, sampling: { temperature: 0 }, seed: 1 });
+    const [s] = generateSamples(catalog, home, {
+      checkpoint: 'best',
+      prompt: { kind: 'piece', pieceId: piece.id },
+      promptWords: 100,
+      count: 1,
+      tokens: 50,
+      sampling: { temperature: 0 },
+      seed: 1,
+    });
     expect(s!.prompt).toMatchObject({ kind: 'piece', words: 100 });
     expect(s!.tokens).toBe(50);
     const empty = path.join(home, 'empty.mid');
     fs.writeFileSync(empty, makeMidi([{ name: 'silence', notes: [] }]));
-    expect(() => generateSamples(catalog, home, { checkpoint: 'best', prompt: { kind: 'file', path: empty }, count: 1, tokens: 10, sampling: { temperature: 1 }, seed: 1 })).toThrow(/empty\.mid: no notes/);
+    expect(() =>
+      generateSamples(catalog, home, {
+        checkpoint: 'best',
+        prompt: { kind: 'file', path: empty },
+        count: 1,
+        tokens: 10,
+        sampling: { temperature: 1 },
+        seed: 1,
+      }),
+    ).toThrow(/empty\.mid: no notes/);
   });
 });

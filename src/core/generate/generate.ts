@@ -83,11 +83,16 @@ export function generate(
 ): GeneratedSample[] {
   checkSampling(req.sampling);
   if (!(req.count >= 1 && req.count <= 256)) throw new ClaraError('must be from 1 to 256', 'bad-option', 'count');
-  if (req.tokens === undefined && req.seconds === undefined) throw new ClaraError('give a length in words or in seconds', 'bad-option', 'length');
-  if (req.tokens !== undefined && !(Number.isInteger(req.tokens) && req.tokens >= 1 && req.tokens <= MAX_SAMPLE_WORDS)) {
+  if (req.tokens === undefined && req.seconds === undefined)
+    throw new ClaraError('give a length in words or in seconds', 'bad-option', 'length');
+  if (
+    req.tokens !== undefined &&
+    !(Number.isInteger(req.tokens) && req.tokens >= 1 && req.tokens <= MAX_SAMPLE_WORDS)
+  ) {
     throw new ClaraError(`must be from 1 to ${MAX_SAMPLE_WORDS} words`, 'bad-option', 'length');
   }
-  if (req.seconds !== undefined && !(req.seconds > 0 && req.seconds <= MAX_SAMPLE_SECONDS)) throw new ClaraError(`must be above 0 and at most ${MAX_SAMPLE_SECONDS} seconds`, 'bad-option', 'length');
+  if (req.seconds !== undefined && !(req.seconds > 0 && req.seconds <= MAX_SAMPLE_SECONDS))
+    throw new ClaraError(`must be above 0 and at most ${MAX_SAMPLE_SECONDS} seconds`, 'bad-option', 'length');
   const tempo = req.tempo ?? 120;
   const secondsPerStep = 60 / tempo / options.sampleFreq;
   const maxTokens = req.tokens ?? Math.ceil((req.seconds! / secondsPerStep) * 4) + 200;
@@ -103,10 +108,19 @@ export function generate(
     // An unprompted piece opens with a note; a continuation may rest for up to a beat first.
     openingSilence: req.prompt?.length ? options.sampleFreq : 0,
     key: req.key
-      ? { scale: scalePitchClasses(req.key), triad: tonicTriad(req.key), strength: req.keyStrength ?? DEFAULT_KEY_STRENGTH, fadeSteps: KEY_FADE_BEATS * options.sampleFreq, hold: req.keyHold ?? DEFAULT_KEY_HOLD, rangeLow: options.rangeLow }
+      ? {
+          scale: scalePitchClasses(req.key),
+          triad: tonicTriad(req.key),
+          strength: req.keyStrength ?? DEFAULT_KEY_STRENGTH,
+          fadeSteps: KEY_FADE_BEATS * options.sampleFreq,
+          hold: req.keyHold ?? DEFAULT_KEY_HOLD,
+          rangeLow: options.rangeLow,
+        }
       : undefined,
   };
-  const grammars = Array.from({ length: B }, () => (encoding === 'notewise' ? new NotewiseGrammar(vocab, rules) : null));
+  const grammars = Array.from({ length: B }, () =>
+    encoding === 'notewise' ? new NotewiseGrammar(vocab, rules) : null,
+  );
   for (const g of grammars) {
     for (const id of promptIds) g?.push(id);
     g?.beginGenerated();
@@ -124,7 +138,11 @@ export function generate(
   // Warm the state on the prompt, all of it at once.
   let state = model.zeroState(B);
   const first = tidyKeep(() => {
-    const tokens = tf.tensor2d(Array.from(promptIds, (id) => Array(B).fill(id) as number[]), [promptIds.length, B], 'int32');
+    const tokens = tf.tensor2d(
+      Array.from(promptIds, (id) => Array(B).fill(id) as number[]),
+      [promptIds.length, B],
+      'int32',
+    );
     const r = model.logits(tokens, state);
     const last = tf.slice(r.logits, [(promptIds.length - 1) * B, 0], [B, -1]);
     return { last, state: r.state };
@@ -169,12 +187,20 @@ export function generate(
     const words = [...vocab.wordsOf(ids), ...(grammars[index]?.closing() ?? [])];
     const { notes } = decodeWords([...written, ...words], encoding, options);
     // Music time includes rests: waits for notewise, one step a word for chordwise.
-    const steps = encoding === 'notewise' ? grammars[index]!.steps - (written.length ? 0 : startSteps) + 1 : written.length + words.length;
+    const steps =
+      encoding === 'notewise'
+        ? grammars[index]!.steps - (written.length ? 0 : startSteps) + 1
+        : written.length + words.length;
     return {
       index,
       words,
       notes,
-      midi: writeMidi(notes, options, { tempo, soloProgram: req.soloProgram, timeSignature: req.timeSignature, keySignature: req.key && keySignatureOf(req.key) }),
+      midi: writeMidi(notes, options, {
+        tempo,
+        soloProgram: req.soloProgram,
+        timeSignature: req.timeSignature,
+        keySignature: req.key && keySignatureOf(req.key),
+      }),
       seconds: steps * secondsPerStep,
       tokens: ids.length,
     };

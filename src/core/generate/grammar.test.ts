@@ -15,7 +15,9 @@ const limits = defaultNoteLimits(o);
  * Starts and waits get high scores, ends the lowest.
  */
 function stubbornLogits(): Float32Array {
-  return Float32Array.from(vocab.words, (w) => (/^end/.test(w) ? -6 : /^wait/.test(w) ? 0.5 : /^p\d+$/.test(w) ? 0 : -2));
+  return Float32Array.from(vocab.words, (w) =>
+    /^end/.test(w) ? -6 : /^wait/.test(w) ? 0.5 : /^p\d+$/.test(w) ? 0 : -2,
+  );
 }
 
 function run(g: NotewiseGrammar, words: number, seed = 1): string[] {
@@ -82,7 +84,13 @@ describe('the opening rule', () => {
 
 describe('learning note limits', () => {
   it('takes the quantiles of each register, and falls back for registers with few notes', () => {
-    const notes = Array.from({ length: 1000 }, (_, i) => ({ voice: 'p' as const, key: 30, start: i * 10, dur: 1 + (i % 10), velocity: 80 }));
+    const notes = Array.from({ length: 1000 }, (_, i) => ({
+      voice: 'p' as const,
+      key: 30,
+      start: i * 10,
+      dur: 1 + (i % 10),
+      velocity: 80,
+    }));
     const l = learnNoteLimits([notes], o);
     expect(limitOf(l, 'p', 30)).toEqual([9, 10]);
     // A register with no notes borrows its neighbour's.

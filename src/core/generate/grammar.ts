@@ -26,7 +26,14 @@ export interface GrammarRules {
    * `fadeSteps` steps of generated music to `hold` times that (so the piece may colour, but comes
    * home), and the opening's first quarter of that favours its tonic triad.
    */
-  key?: { scale: ReadonlySet<number>; triad: ReadonlySet<number>; strength: number; fadeSteps: number; hold: number; rangeLow: number };
+  key?: {
+    scale: ReadonlySet<number>;
+    triad: ReadonlySet<number>;
+    strength: number;
+    fadeSteps: number;
+    hold: number;
+    rangeLow: number;
+  };
 }
 
 /**
@@ -88,7 +95,11 @@ export class NotewiseGrammar {
       this.keyOf.set(name, v);
       this.keyName.push(name);
       this.keyNumber.push(key);
-      this.limit.push(this.rules.limits ? limitOf(this.rules.limits, voice, key) : [Number.POSITIVE_INFINITY, Number.POSITIVE_INFINITY]);
+      this.limit.push(
+        this.rules.limits
+          ? limitOf(this.rules.limits, voice, key)
+          : [Number.POSITIVE_INFINITY, Number.POSITIVE_INFINITY],
+      );
     }
     return v;
   }

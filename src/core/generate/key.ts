@@ -19,7 +19,9 @@ export { keyName, type Key };
 
 /** The key of some step notes (Krumhansl–Schmuckler on duration-weighted pitch classes). */
 export function keyOfSteps(notes: readonly StepNote[], o: EncodingOptions): Key | null {
-  const k = estimateKey(notes.map((n) => ({ pitch: keyToPitch(n.key, o), start: n.start, end: n.start + n.dur, velocity: n.velocity })));
+  const k = estimateKey(
+    notes.map((n) => ({ pitch: keyToPitch(n.key, o), start: n.start, end: n.start + n.dur, velocity: n.velocity })),
+  );
   return k && { tonic: k.tonic, mode: k.mode };
 }
 

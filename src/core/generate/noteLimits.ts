@@ -51,17 +51,29 @@ export function defaultNoteLimits(o: Pick<EncodingOptions, 'sampleFreq' | 'range
       const [soft, hard] = rows[Math.min(i, rows.length - 1)]!;
       return [Math.max(1, Math.round(soft * o.sampleFreq)), Math.max(2, Math.round(hard * o.sampleFreq))];
     });
-  return { sampleFreq: o.sampleFreq, quantiles: NOTE_LIMIT_QUANTILES, p: scale(DEFAULT_BEATS.p), v: scale(DEFAULT_BEATS.v) };
+  return {
+    sampleFreq: o.sampleFreq,
+    quantiles: NOTE_LIMIT_QUANTILES,
+    p: scale(DEFAULT_BEATS.p),
+    v: scale(DEFAULT_BEATS.v),
+  };
 }
 
 /**
  * Learns the limits from quantised pieces. A band with too few notes to trust takes its
  * neighbour's (or the default's) limits.
  */
-export function learnNoteLimits(pieces: Iterable<readonly StepNote[]>, o: Pick<EncodingOptions, 'sampleFreq' | 'rangeSize'>): NoteLimits {
+export function learnNoteLimits(
+  pieces: Iterable<readonly StepNote[]>,
+  o: Pick<EncodingOptions, 'sampleFreq' | 'rangeSize'>,
+): NoteLimits {
   const bands = Math.ceil(o.rangeSize / BAND);
-  const lengths: Record<Voice, number[][]> = { p: Array.from({ length: bands }, () => []), v: Array.from({ length: bands }, () => []) };
-  for (const notes of pieces) for (const n of notes) lengths[n.voice][Math.min(bands - 1, Math.floor(n.key / BAND))]!.push(n.dur);
+  const lengths: Record<Voice, number[][]> = {
+    p: Array.from({ length: bands }, () => []),
+    v: Array.from({ length: bands }, () => []),
+  };
+  for (const notes of pieces)
+    for (const n of notes) lengths[n.voice][Math.min(bands - 1, Math.floor(n.key / BAND))]!.push(n.dur);
   const fallback = defaultNoteLimits(o);
   const learn = (voice: Voice): Array<[number, number]> => {
     const rows = lengths[voice].map((v): [number, number] | null => {
@@ -71,7 +83,16 @@ export function learnNoteLimits(pieces: Iterable<readonly StepNote[]>, o: Pick<E
       const hard = Math.max(2, q(NOTE_LIMIT_QUANTILES.hard));
       return [Math.min(hard - 1, Math.max(1, q(NOTE_LIMIT_QUANTILES.soft))), hard];
     });
-    return rows.map((r, i) => r ?? rows.slice(0, i).reverse().find((x) => x) ?? rows.slice(i + 1).find((x) => x) ?? fallback[voice][i]!);
+    return rows.map(
+      (r, i) =>
+        r ??
+        rows
+          .slice(0, i)
+          .reverse()
+          .find((x) => x) ??
+        rows.slice(i + 1).find((x) => x) ??
+        fallback[voice][i]!,
+    );
   };
   return { sampleFreq: o.sampleFreq, quantiles: NOTE_LIMIT_QUANTILES, p: learn('p'), v: learn('v') };
 }

@@ -29,7 +29,12 @@ export function checkSampling(o: SamplingOptions): SamplingOptions {
  * Picks the next word from logits. Words for which `allowed` says no (grammar: an `end` of a note
  * that is not sounding, a special token) are never chosen. Deterministic for a given `rand`.
  */
-export function sampleIndex(logits: ArrayLike<number>, o: SamplingOptions, rand: () => number, allowed?: (i: number) => boolean): number {
+export function sampleIndex(
+  logits: ArrayLike<number>,
+  o: SamplingOptions,
+  rand: () => number,
+  allowed?: (i: number) => boolean,
+): number {
   const cand: number[] = [];
   for (let i = 0; i < logits.length; i++) if (!allowed || allowed(i)) cand.push(i);
   if (cand.length === 0) throw new ClaraError('no word is allowed at this point', 'generation');

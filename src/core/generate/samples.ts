@@ -2,7 +2,15 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Catalog } from '../catalog/catalog';
 import type { PromptSpec, SampleOptions, SampleRow } from '../catalog/samples';
-import { decodeWords, encodeSteps, quantize, transpose, type EncodingName, type EncodingOptions, type StepNote } from '../encoding';
+import {
+  decodeWords,
+  encodeSteps,
+  quantize,
+  transpose,
+  type EncodingName,
+  type EncodingOptions,
+  type StepNote,
+} from '../encoding';
 import { openingTiming } from '../midi/tempo';
 import type { PieceTiming, TickNote } from '../midi/types';
 import { keyName, keyOfSteps, shiftBetween, type Key } from './key';
@@ -17,7 +25,10 @@ import { generate, type GenerateRequest } from './generate';
 // The catalog owns how samples are stored; these are re-exported for generation's callers.
 export type { PromptSpec, SampleQuery, SampleRow, SampleSort } from '../catalog/samples';
 
-export interface GenerateSamplesArgs extends Omit<GenerateRequest, 'prompt' | 'key' | 'tempo' | 'timeSignature' | 'noteLimits'> {
+export interface GenerateSamplesArgs extends Omit<
+  GenerateRequest,
+  'prompt' | 'key' | 'tempo' | 'timeSignature' | 'noteLimits'
+> {
   checkpoint: string;
   prompt: PromptSpec;
   promptWords?: number;
@@ -37,7 +48,11 @@ interface ResolvedPrompt {
 }
 
 function resolvePrompt(catalog: Catalog, spec: PromptSpec, o: EncodingOptions): ResolvedPrompt {
-  const from = (notes: { notes: TickNote[]; ppq: number }, timing: PieceTiming, parentId: number | null): ResolvedPrompt => ({
+  const from = (
+    notes: { notes: TickNote[]; ppq: number },
+    timing: PieceTiming,
+    parentId: number | null,
+  ): ResolvedPrompt => ({
     notes: quantize(notes.notes, notes.ppq, o),
     timingUntil: (step) => openingTiming(timing, notes.ppq, (step * notes.ppq) / o.sampleFreq),
     parentId,
@@ -68,7 +83,12 @@ function stepsOf(words: readonly string[], encoding: EncodingName): number {
  * Generates samples from a checkpoint, writes each as a MIDI file and records it in the catalog
  * with everything needed to make it again: checkpoint, prompt, options, seed and batch position.
  */
-export function generateSamples(catalog: Catalog, dataDir: string, args: GenerateSamplesArgs, onProgress?: (done: number, total: number) => void): SampleRow[] {
+export function generateSamples(
+  catalog: Catalog,
+  dataDir: string,
+  args: GenerateSamplesArgs,
+  onProgress?: (done: number, total: number) => void,
+): SampleRow[] {
   const cp = resolveCheckpoint(catalog, args.checkpoint);
   const { model, meta } = loadCheckpoint(cp.path);
   try {
@@ -76,16 +96,27 @@ export function generateSamples(catalog: Catalog, dataDir: string, args: Generat
     const o = meta.encodingOptions;
     const take = args.promptWords ?? 200;
     const prompt = resolvePrompt(catalog, args.prompt, o);
-    if (args.prompt.kind !== 'none' && prompt.notes.length === 0) throw new ClaraError('has no notes to continue from', 'bad-prompt', 'prompt');
+    if (args.prompt.kind !== 'none' && prompt.notes.length === 0)
+      throw new ClaraError('has no notes to continue from', 'bad-prompt', 'prompt');
     // The opening in the model's words; then, for a chosen key, moved there by the smallest shift.
-    let words = encodeSteps(prompt.notes, meta.encoding, o, prompt.notes.some((n) => n.voice === 'v')).slice(0, take);
+    let words = encodeSteps(
+      prompt.notes,
+      meta.encoding,
+      o,
+      prompt.notes.some((n) => n.voice === 'v'),
+    ).slice(0, take);
     const timing = prompt.timingUntil?.(stepsOf(words, meta.encoding)) ?? null;
     if (args.key && words.length) {
       const opening = decodeWords(words, meta.encoding, o).notes;
       const from = keyOfSteps(opening, o);
       if (from) {
         const moved = transpose(opening, shiftBetween(from, args.key), o);
-        words = encodeSteps(moved, meta.encoding, o, moved.some((n) => n.voice === 'v'));
+        words = encodeSteps(
+          moved,
+          meta.encoding,
+          o,
+          moved.some((n) => n.voice === 'v'),
+        );
       }
     }
     const bpm = args.bpm ?? timing?.bpm ?? meta.typicalBpm ?? 120;

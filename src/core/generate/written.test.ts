@@ -21,11 +21,17 @@ beforeAll(async () => {
 });
 afterAll(() => t.dispose());
 
-const base = { checkpoint: 'best', count: 2, seconds: 12, sampling: { temperature: 1, topN: 3, truncProb: 0.8 }, seed: 3 };
+const base = {
+  checkpoint: 'best',
+  count: 2,
+  seconds: 12,
+  sampling: { temperature: 1, topN: 3, truncProb: 0.8 },
+  seed: 3,
+};
 const pieceNamed = (re: RegExp) => t.catalog.listPieces().find((p) => re.test(p.fileName))!;
 
 describe('tempo, metre and key of pieces', () => {
-  it('keeps each piece\'s tempo map, metre and key signature in the catalog', () => {
+  it("keeps each piece's tempo map, metre and key signature in the catalog", () => {
     const p = t.catalog.getPiece(pieceNamed(/chpn-p7/).id);
     expect(p.timing.tempos.length).toBe(33);
     expect(p.timing.timeSignatures[0]).toEqual({ tick: 0, numerator: 3, denominator: 4 });
@@ -34,7 +40,7 @@ describe('tempo, metre and key of pieces', () => {
     expect(changes.map((x) => `${x.numerator}/${x.denominator}`)).toEqual(['4/4', '5/4', '4/4']);
   });
 
-  it('places the roll\'s notes through the tempo map, not one average tempo', () => {
+  it("places the roll's notes through the tempo map, not one average tempo", () => {
     const p = t.catalog.getPiece(pieceNamed(/chpn-p20/).id);
     const { notes, ppq } = t.catalog.pieceNotes(p.id);
     const roll = notesInSeconds(notes, ppq, p.durationBeats * ppq, p.durationSeconds, p.timing.tempos);
@@ -53,7 +59,7 @@ describe('tempo, metre and key of pieces', () => {
 });
 
 describe('samples written with a tempo, metre and key', () => {
-  it('takes the prompt\'s tempo and metre when prompted', () => {
+  it("takes the prompt's tempo and metre when prompted", () => {
     const p = pieceNamed(/chpn-p7/);
     const [s] = generateSamples(t.catalog, t.home, { ...base, count: 1, prompt: { kind: 'piece', pieceId: p.id } });
     expect(s!.meter).toBe('3/4');
@@ -89,7 +95,12 @@ describe('samples written with a tempo, metre and key', () => {
 
   it('continues a sample, keeps the lineage, and can play the prompt in context', () => {
     const [first] = generateSamples(t.catalog, t.home, { ...base, count: 1, prompt: { kind: 'none' } });
-    const [next] = generateSamples(t.catalog, t.home, { ...base, count: 1, prompt: { kind: 'sample', sampleId: first!.id }, includePrompt: true });
+    const [next] = generateSamples(t.catalog, t.home, {
+      ...base,
+      count: 1,
+      prompt: { kind: 'sample', sampleId: first!.id },
+      includePrompt: true,
+    });
     expect(t.catalog.samples.get(next!.id).parentId).toBe(first!.id);
     expect(next!.prompt).toMatchObject({ kind: 'sample', sampleId: first!.id });
     const a = readMidi(fs.readFileSync(first!.file), { pedal: false }).notes;

@@ -21,6 +21,12 @@ export function encodingFacts(parsed: ParsedPiece, requests: readonly EncodingRe
     }
     const words = encodeSteps(steps, encoding, o, withSolo);
     const lastStep = steps.reduce((m, n) => Math.max(m, n.start + n.dur), 0);
-    return { encoding, ...o, shiftMask: shiftsToMask(validShifts(steps, o)), tokenCount: words.length, steps: lastStep };
+    return {
+      encoding,
+      ...o,
+      shiftMask: shiftsToMask(validShifts(steps, o)),
+      tokenCount: words.length,
+      steps: lastStep,
+    };
   });
 }

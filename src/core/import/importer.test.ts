@@ -31,7 +31,17 @@ function write(rel: string, bytes: Uint8Array | string): string {
   return file;
 }
 
-const good = (pitch: number) => makeMidi([{ name: 'Piano right', notes: [[pitch, 0, Q], [pitch + 4, Q, Q], [pitch + 7, 2 * Q, 2 * Q]] }]);
+const good = (pitch: number) =>
+  makeMidi([
+    {
+      name: 'Piano right',
+      notes: [
+        [pitch, 0, Q],
+        [pitch + 4, Q, Q],
+        [pitch + 7, 2 * Q, 2 * Q],
+      ],
+    },
+  ]);
 
 describe('import', () => {
   it('reports every kind of bad file with its path and reason, and imports the good ones of the same run', async () => {
@@ -57,7 +67,13 @@ describe('import', () => {
     });
     expect(catalog.importFailures(r.importId)).toHaveLength(7);
     const [piece] = catalog.listPieces();
-    expect(piece).toMatchObject({ composer: 'Satie', composerSource: 'folder', title: 'gnossienne', ensemble: 'piano', noteCount: 3 });
+    expect(piece).toMatchObject({
+      composer: 'Satie',
+      composerSource: 'folder',
+      title: 'gnossienne',
+      ensemble: 'piano',
+      noteCount: 3,
+    });
     expect(catalog.listImports()[0]).toMatchObject({ status: 'done', imported: 1, failed: 7 });
   });
 
@@ -85,7 +101,10 @@ describe('import', () => {
 
   it('takes the composer from --composer, else the metadata, else the first folder under the import root', async () => {
     write('Chopin/Nocturnes/op9.mid', good(60));
-    write('loose.mid', makeMidi([{ notes: [[60, 0, Q]] }, { name: 'Chopin: Valse', notes: [] }], { text: ['Frederic Chopin'] }));
+    write(
+      'loose.mid',
+      makeMidi([{ notes: [[60, 0, Q]] }, { name: 'Chopin: Valse', notes: [] }], { text: ['Frederic Chopin'] }),
+    );
     await importPaths(catalog, [path.join(dir, 'lib')]);
     // Metadata and folder agree on the surname: one composer, under the fuller name.
     expect(catalog.composers()).toEqual([{ composer: 'Frederic Chopin', pieces: 2 }]);
@@ -95,7 +114,17 @@ describe('import', () => {
   });
 
   it('records valid transpositions per encoding, derived rather than stored as copies', async () => {
-    const file = write('x/high.mid', makeMidi([{ notes: [[33, 0, Q], [92, Q, Q]] }]));
+    const file = write(
+      'x/high.mid',
+      makeMidi([
+        {
+          notes: [
+            [33, 0, Q],
+            [92, Q, Q],
+          ],
+        },
+      ]),
+    );
     await importPaths(catalog, [file]);
     const p = catalog.getPiece(catalog.listPieces()[0]!.id);
     expect(p.encodings.map((e) => e.encoding).sort()).toEqual(['chordwise', 'notewise']);
@@ -150,7 +179,11 @@ describe('import safety', () => {
     try {
       const inline = await importPaths(other, [path.join(dir, 'lib')]);
       const inlinePiece = other.getPiece(inline.results.find((x) => x.status === 'imported')!.pieceId!);
-      expect({ ...viaWorker, importedAt: '', updatedAt: '' }).toEqual({ ...inlinePiece, importedAt: '', updatedAt: '' });
+      expect({ ...viaWorker, importedAt: '', updatedAt: '' }).toEqual({
+        ...inlinePiece,
+        importedAt: '',
+        updatedAt: '',
+      });
       expect(catalog.pieceNotes(viaWorker.id)).toEqual(other.pieceNotes(inlinePiece.id));
     } finally {
       other.close();
@@ -196,7 +229,9 @@ describe('import liveness', () => {
     `;
     const file = path.join(dir, 'kill.mts');
     fs.writeFileSync(file, script);
-    const r = spawnSync(process.execPath, ['--import', 'tsx', file, path.join(dir, 'data'), path.join(dir, 'lib')], { encoding: 'utf8' });
+    const r = spawnSync(process.execPath, ['--import', 'tsx', file, path.join(dir, 'data'), path.join(dir, 'lib')], {
+      encoding: 'utf8',
+    });
     expect(r.signal).toBe('SIGKILL');
     // The catalog of this test was open all along: a fresh open decides.
     const reopened = Catalog.open(path.join(dir, 'data'));

@@ -79,7 +79,11 @@ function fileStem(file: string): string {
   return path.basename(file).replace(/\.[^.]+$/, '');
 }
 
-export function chooseComposer(flag: string | undefined, parsed: ParsedPiece, file: FoundFile): { composer: string; source: ComposerSource } {
+export function chooseComposer(
+  flag: string | undefined,
+  parsed: ParsedPiece,
+  file: FoundFile,
+): { composer: string; source: ComposerSource } {
   if (flag?.trim()) return { composer: flag.trim(), source: 'flag' };
   if (parsed.composer) return { composer: parsed.composer, source: 'metadata' };
   const folder = composerFolder(file);
@@ -98,7 +102,11 @@ const HEARTBEAT_MS = 5_000;
  * import's counts, so a killed import leaves every piece either fully catalogued or absent, and its
  * row says how many it committed.
  */
-export async function importPaths(catalog: Catalog, inputs: readonly string[], opts: ImportOptions = {}): Promise<ImportReport> {
+export async function importPaths(
+  catalog: Catalog,
+  inputs: readonly string[],
+  opts: ImportOptions = {},
+): Promise<ImportReport> {
   const t0 = performance.now();
   const { files, failed: walkFailed } = collectMidiFiles(inputs);
   const importId = catalog.startImport(inputs.map((i) => path.resolve(i)));
@@ -116,7 +124,12 @@ export async function importPaths(catalog: Catalog, inputs: readonly string[], o
     results: [],
     done: 0,
   };
-  const counts = () => ({ imported: report.imported, unchanged: report.unchanged + report.duplicate, moved: report.moved, failed: report.failed.length });
+  const counts = () => ({
+    imported: report.imported,
+    unchanged: report.unchanged + report.duplicate,
+    moved: report.moved,
+    failed: report.failed.length,
+  });
   const record = (r: ImportFileResult): void => {
     report.done++;
     if (keep) report.results.push(r);
@@ -190,13 +203,21 @@ type ImportContext = ImportOptions & {
   commit: (piece: NewPiece) => number;
 };
 
-async function importOne(catalog: Catalog, found: FoundFile, opts: ImportContext): Promise<ImportFileResult | 'cancelled'> {
+async function importOne(
+  catalog: Catalog,
+  found: FoundFile,
+  opts: ImportContext,
+): Promise<ImportFileResult | 'cancelled'> {
   const file = found.path;
   try {
     // Checked before reading: a multi-gigabyte file must not be read into memory to be refused.
     const size = fs.statSync(file).size;
     if (size > MAX_FILE_BYTES) {
-      return { path: file, status: 'failed', error: `too large for a MIDI score: ${(size / 1048576).toFixed(1)} MB (limit ${MAX_FILE_BYTES / 1048576} MB)` };
+      return {
+        path: file,
+        status: 'failed',
+        error: `too large for a MIDI score: ${(size / 1048576).toFixed(1)} MB (limit ${MAX_FILE_BYTES / 1048576} MB)`,
+      };
     }
     const bytes = fs.readFileSync(file);
     const hash = hashBytes(bytes);
@@ -205,7 +226,12 @@ async function importOne(catalog: Catalog, found: FoundFile, opts: ImportContext
       if (opts.composer?.trim() && known.composerSource !== 'user' && known.composer !== opts.composer.trim()) {
         catalog.setComposer(known.id, opts.composer.trim(), 'flag');
       }
-      const base = { path: file, pieceId: known.id, title: known.title, composer: opts.composer?.trim() || known.composer };
+      const base = {
+        path: file,
+        pieceId: known.id,
+        title: known.title,
+        composer: opts.composer?.trim() || known.composer,
+      };
       if (known.path === file) return { ...base, status: 'unchanged' };
       if (fs.existsSync(known.path)) return { ...base, status: 'duplicate', duplicateOf: known.path };
       catalog.updatePath(known.id, file, path.basename(file));
@@ -217,7 +243,10 @@ async function importOne(catalog: Catalog, found: FoundFile, opts: ImportContext
     if (opts.parser) {
       let reply;
       try {
-        reply = await opts.parser.parse({ bytes, path: file, fileStem: fileStem(file), pedal: opts.pedal, encodings: opts.encodings }, opts.signal);
+        reply = await opts.parser.parse(
+          { bytes, path: file, fileStem: fileStem(file), pedal: opts.pedal, encodings: opts.encodings },
+          opts.signal,
+        );
       } catch (err) {
         if (err instanceof ParseCancelled) return 'cancelled';
         throw err;
@@ -231,7 +260,8 @@ async function importOne(catalog: Catalog, found: FoundFile, opts: ImportContext
     }
     const chosen = chooseComposer(opts.composer, parsed, found);
     const source = chosen.source;
-    const composer = source === 'metadata' || source === 'folder' ? catalog.canonicalComposer(chosen.composer) : chosen.composer;
+    const composer =
+      source === 'metadata' || source === 'folder' ? catalog.canonicalComposer(chosen.composer) : chosen.composer;
     const pieceId = opts.commit({
       hash,
       path: file,

@@ -53,7 +53,10 @@ export class ParseWorker {
   private start(): Worker {
     const entry = workerEntry();
     // A file that would need more than this is refused (the worker dies, the file is reported failed), not the studio.
-    const w = new Worker(entry.file, { workerData: entry.workerData, resourceLimits: { maxOldGenerationSizeMb: 1024 } });
+    const w = new Worker(entry.file, {
+      workerData: entry.workerData,
+      resourceLimits: { maxOldGenerationSizeMb: 1024 },
+    });
     w.on('message', (reply: ParseReply) => {
       const p = this.pending;
       if (p && p.id === reply.id) {
@@ -96,7 +99,10 @@ export class ParseWorker {
         },
       };
       // The bytes are not needed here afterwards: move them rather than copy.
-      const bytes = req.bytes.byteOffset === 0 && req.bytes.byteLength === req.bytes.buffer.byteLength ? req.bytes : req.bytes.slice();
+      const bytes =
+        req.bytes.byteOffset === 0 && req.bytes.byteLength === req.bytes.buffer.byteLength
+          ? req.bytes
+          : req.bytes.slice();
       w.postMessage({ ...req, bytes, id }, [bytes.buffer as ArrayBuffer]);
     });
   }

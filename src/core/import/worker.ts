@@ -19,7 +19,10 @@ export function handleParse(req: ParseRequest): { reply: ParseReply; transfer: A
     // A Buffer may sit in Node's shared pool: copy into an ArrayBuffer of its own to transfer it.
     const notes = new Uint8Array(blob.length);
     notes.set(blob);
-    return { reply: { id: req.id, ok: true, parsed: { ...parsed, notes: [] }, notes, encodings }, transfer: [notes.buffer] };
+    return {
+      reply: { id: req.id, ok: true, parsed: { ...parsed, notes: [] }, notes, encodings },
+      transfer: [notes.buffer],
+    };
   } catch (err) {
     return { reply: { id: req.id, ok: false, error: errorMessage(err) }, transfer: [] };
   }

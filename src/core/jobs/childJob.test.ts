@@ -17,13 +17,16 @@ afterAll(() => t.dispose());
 describe('training as a child job', () => {
   it('streams events, and cancelling stops the run cleanly with a checkpoint to resume from', async () => {
     const seen: string[] = [];
-    const job = runClaraJob<TrainEvent>(['train', '--preset', 'tiny', '--steps', '100000', '--eval-every', '1000', '--data-dir', home], {
-      finalEvent: 'end',
-      onEvent: (e) => {
-        seen.push(e.type);
-        if (e.type === 'step' && e.step >= 30) job.cancel();
+    const job = runClaraJob<TrainEvent>(
+      ['train', '--preset', 'tiny', '--steps', '100000', '--eval-every', '1000', '--data-dir', home],
+      {
+        finalEvent: 'end',
+        onEvent: (e) => {
+          seen.push(e.type);
+          if (e.type === 'step' && e.step >= 30) job.cancel();
+        },
       },
-    });
+    );
     const outcome = await job.done;
     expect(outcome.status).toBe('ended');
     expect(seen[0]).toBe('start');
@@ -33,7 +36,9 @@ describe('training as a child job', () => {
   });
 
   it('reports a failing job with its message instead of throwing', async () => {
-    const job = runClaraJob<TrainEvent>(['train', '--resume', 'no-such-run', '--data-dir', home], { finalEvent: 'end' });
+    const job = runClaraJob<TrainEvent>(['train', '--resume', 'no-such-run', '--data-dir', home], {
+      finalEvent: 'end',
+    });
     const outcome = await job.done;
     expect(outcome.status).toBe('crashed');
     if (outcome.status === 'crashed') expect(outcome.stderr).toMatch(/no training run "no-such-run"/);

@@ -6,9 +6,13 @@ import { fileURLToPath } from 'node:url';
 
 // From src/core/jobs in the source tree, or from out/main when bundled into the Electron main process.
 const here = path.dirname(fileURLToPath(import.meta.url));
-const claraBin = [path.resolve(here, '../../../bin/clara.mjs'), path.resolve(here, '../../bin/clara.mjs')].find((p) => fs.existsSync(p)) ?? path.resolve(here, '../../../bin/clara.mjs');
+const claraBin =
+  [path.resolve(here, '../../../bin/clara.mjs'), path.resolve(here, '../../bin/clara.mjs')].find((p) =>
+    fs.existsSync(p),
+  ) ?? path.resolve(here, '../../../bin/clara.mjs');
 
-export type JobOutcome = { status: 'ended'; code: number } | { status: 'crashed'; code: number | null; signal: string | null; stderr: string };
+export type JobOutcome =
+  { status: 'ended'; code: number } | { status: 'crashed'; code: number | null; signal: string | null; stderr: string };
 
 /**
  * A started job process. Under Node it is a plain child process; the desktop app registers a
@@ -49,7 +53,8 @@ export function setJobLauncher(l: JobLauncher | null): void {
 
 function currentLauncher(): JobLauncher {
   if (launcher) return launcher;
-  if (process.versions.electron) throw new Error('a job was started inside Electron before the desktop shell registered its job launcher');
+  if (process.versions.electron)
+    throw new Error('a job was started inside Electron before the desktop shell registered its job launcher');
   return nodeJobLauncher;
 }
 

@@ -15,11 +15,22 @@ export type { GenerateJobEvent, JobEvent, ScoreJobEvent };
  * Runs a child job from its validated spec, reporting through `emit`. Returns the exit code: 1
  * when a training run failed (its end event says why), else 0; other failures throw.
  */
-export async function runJob(catalog: Catalog, dataDir: string, spec: ParsedJobSpec, emit: (e: JobEvent) => void, signal?: AbortSignal): Promise<number> {
+export async function runJob(
+  catalog: Catalog,
+  dataDir: string,
+  spec: ParsedJobSpec,
+  emit: (e: JobEvent) => void,
+  signal?: AbortSignal,
+): Promise<number> {
   switch (spec.kind) {
     case 'train': {
       const { kind: _kind, sampleFreq, ...o } = spec;
-      const r = await train(catalog, dataDir, { ...o, encodingOptions: resolveEncodingOptions({ sampleFreq }) }, { onEvent: emit, signal });
+      const r = await train(
+        catalog,
+        dataDir,
+        { ...o, encodingOptions: resolveEncodingOptions({ sampleFreq }) },
+        { onEvent: emit, signal },
+      );
       return r.status === 'failed' ? 1 : 0;
     }
     case 'resume': {
@@ -59,7 +70,10 @@ export async function runJob(catalog: Catalog, dataDir: string, spec: ParsedJobS
       if (spec.score) {
         report({ type: 'progress', phase: 'score', done: 0, total: rows.length });
         try {
-          scoreSamples(catalog, rows.map((r) => r.id));
+          scoreSamples(
+            catalog,
+            rows.map((r) => r.id),
+          );
         } catch (err) {
           scoreError = errorMessage(err);
         }

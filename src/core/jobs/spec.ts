@@ -19,7 +19,11 @@ export const trainNewSpec = z
     sampleFreq: z.number().int().min(1).max(96),
     preset: z.enum(['tiny', 'laptop', 'clara']),
     overrides: z
-      .object({ embSize: z.number().int().min(2).max(4096), hiddenSize: z.number().int().min(2).max(8192), layers: z.number().int().min(1).max(8) })
+      .object({
+        embSize: z.number().int().min(2).max(4096),
+        hiddenSize: z.number().int().min(2).max(8192),
+        layers: z.number().int().min(1).max(8),
+      })
       .partial()
       .strict()
       .default({}),
@@ -55,12 +59,19 @@ export const generateSpec = z
       z.object({ kind: z.literal('file'), path: z.string().min(1).max(4096) }).strict(),
       z.object({ kind: z.literal('sample'), sampleId: z.number().int().positive() }).strict(),
     ]),
-    key: z.object({ tonic: z.number().int().min(0).max(11), mode: z.enum(['major', 'minor']) }).strict().optional(),
+    key: z
+      .object({ tonic: z.number().int().min(0).max(11), mode: z.enum(['major', 'minor']) })
+      .strict()
+      .optional(),
     bpm: z.number().min(20).max(400).optional(),
     includePrompt: z.boolean().optional(),
     seconds: z.number().min(1).max(3600),
     count: z.number().int().min(1).max(256),
-    seed: z.number().int().min(0).max(2 ** 31),
+    seed: z
+      .number()
+      .int()
+      .min(0)
+      .max(2 ** 31),
     sampling: z
       .object({
         temperature: z.number().min(0).max(10),
@@ -75,7 +86,9 @@ export const generateSpec = z
   })
   .strict();
 
-export const scoreSpec = z.object({ kind: z.literal('score'), ids: z.array(z.number().int().positive()).max(10_000) }).strict();
+export const scoreSpec = z
+  .object({ kind: z.literal('score'), ids: z.array(z.number().int().positive()).max(10_000) })
+  .strict();
 
 export const jobSpec = z.discriminatedUnion('kind', [trainNewSpec, trainResumeSpec, generateSpec, scoreSpec]);
 export type JobSpec = z.input<typeof jobSpec>;
@@ -97,7 +110,11 @@ export function readJobSpec(file: string): ParsedJobSpec {
   try {
     raw = JSON.parse(fs.readFileSync(file, 'utf8'));
   } catch (err) {
-    throw new ClaraError(`cannot read the job spec (${err instanceof Error ? err.message : String(err)})`, 'bad-job', file);
+    throw new ClaraError(
+      `cannot read the job spec (${err instanceof Error ? err.message : String(err)})`,
+      'bad-job',
+      file,
+    );
   }
   const r = jobSpec.safeParse(raw);
   if (!r.success) {

@@ -83,7 +83,8 @@ export function givenNames(name: string): string[] {
 export function compatibleGivenNames(a: string, b: string): boolean {
   const [short, long] = [givenNames(a), givenNames(b)].sort((x, y) => x.length - y.length) as [string[], string[]];
   if (short.length === 0) return true;
-  const same = (x: string, y: string): boolean => (x.length === 1 || y.length === 1 ? x[0] === y[0] : x.slice(0, 3) === y.slice(0, 3));
+  const same = (x: string, y: string): boolean =>
+    x.length === 1 || y.length === 1 ? x[0] === y[0] : x.slice(0, 3) === y.slice(0, 3);
   return short.every((g) => long.some((h) => same(g, h)));
 }
 

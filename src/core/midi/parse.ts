@@ -70,12 +70,16 @@ export function decodeMidiText(bytes: Uint8Array): string {
 }
 
 /** Whole escape sequences (CSI, OSC and the like), so no half of one is left behind as text. */
-const ESCAPE_SEQUENCES = /\u001b\[[0-?]*[ -/]*[@-~]|\u001b[\]PX^_][^\u0007\u001b\u009c]*(?:\u0007|\u001b\\|\u009c)?|\u001b[ -~]?/g;
+const ESCAPE_SEQUENCES =
+  /\u001b\[[0-?]*[ -/]*[@-~]|\u001b[\]PX^_][^\u0007\u001b\u009c]*(?:\u0007|\u001b\\|\u009c)?|\u001b[ -~]?/g;
 const CONTROLS = /[\u0000-\u001f\u007f-\u009f]/g;
 /* eslint-enable no-control-regex */
 
 export function stripControls(text: string): string {
-  return text.replace(ESCAPE_SEQUENCES, '').replace(/[\t\n\r]+/g, ' ').replace(CONTROLS, '');
+  return text
+    .replace(ESCAPE_SEQUENCES, '')
+    .replace(/[\t\n\r]+/g, ' ')
+    .replace(CONTROLS, '');
 }
 
 function u32(b: Uint8Array, at: number): number {
@@ -109,7 +113,20 @@ interface Building {
 }
 
 function newBuilding(first: boolean): Building {
-  return { name: null, lastName: null, channel: 0, program: null, onTick: [], onPitch: [], onVel: [], offs: [], pedal: [], deltaSum: 0, meta: first ? [] : null, endTick: 0 };
+  return {
+    name: null,
+    lastName: null,
+    channel: 0,
+    program: null,
+    onTick: [],
+    onPitch: [],
+    onVel: [],
+    offs: [],
+    pedal: [],
+    deltaSum: 0,
+    meta: first ? [] : null,
+    endTick: 0,
+  };
 }
 
 const META_TEXT_TYPES: Record<number, string> = { 0x01: 'text', 0x05: 'lyrics', 0x06: 'marker', 0x07: 'cuePoint' };
@@ -144,7 +161,10 @@ class TrackReader {
       v = v * 128 + (c & 0x7f);
       if ((c & 0x80) === 0) return v;
     }
-    throw new MidiInputError(`corrupt ${what} in ${this.where()}: a variable-length number longer than 4 bytes`, this.path);
+    throw new MidiInputError(
+      `corrupt ${what} in ${this.where()}: a variable-length number longer than 4 bytes`,
+      this.path,
+    );
   }
   bytes(n: number): Uint8Array {
     if (this.at + n > this.end) throw new CutOff();
@@ -163,18 +183,24 @@ class CutOff extends Error {}
 export function parseSmf(bytes: Uint8Array, path?: string): SmfFile {
   if (bytes.length === 0) throw new MidiInputError('empty file (0 bytes)', path);
   if (bytes.length > MAX_FILE_BYTES) {
-    throw new MidiInputError(`too large for a MIDI score: ${(bytes.length / 1048576).toFixed(1)} MB (limit ${MAX_FILE_BYTES / 1048576} MB)`, path);
+    throw new MidiInputError(
+      `too large for a MIDI score: ${(bytes.length / 1048576).toFixed(1)} MB (limit ${MAX_FILE_BYTES / 1048576} MB)`,
+      path,
+    );
   }
-  if (bytes.length < 4 || chunkId(bytes, 0) !== 'MThd') throw new MidiInputError('not a MIDI file (no "MThd" header)', path);
+  if (bytes.length < 4 || chunkId(bytes, 0) !== 'MThd')
+    throw new MidiInputError('not a MIDI file (no "MThd" header)', path);
   if (bytes.length < 14) throw new MidiInputError('truncated MIDI header', path);
   const headerLength = u32(bytes, 4);
   if (headerLength < 6) throw new MidiInputError(`invalid MIDI header length ${headerLength} (at least 6)`, path);
   if (8 + headerLength > bytes.length) throw new MidiInputError('truncated MIDI header', path);
   const format = (bytes[8]! << 8) | bytes[9]!;
   const ntracks = (bytes[10]! << 8) | bytes[11]!;
-  if (ntracks === 0 || bytes.length <= 8 + headerLength) throw new MidiInputError('header only: the file declares or holds no tracks', path);
+  if (ntracks === 0 || bytes.length <= 8 + headerLength)
+    throw new MidiInputError('header only: the file declares or holds no tracks', path);
   const division = (bytes[12]! << 8) | bytes[13]!;
-  if (division & 0x8000) throw new MidiInputError('SMPTE time division is not supported (only ticks per quarter note)', path);
+  if (division & 0x8000)
+    throw new MidiInputError('SMPTE time division is not supported (only ticks per quarter note)', path);
   if (division === 0) throw new MidiInputError('invalid time division of 0 ticks per quarter note', path);
 
   const built: Building[] = [];
@@ -197,14 +223,33 @@ export function parseSmf(bytes: Uint8Array, path?: string): SmfFile {
     if (id !== 'MTrk') {
       if (read > 0 && bytes.subarray(at).every((x) => x === 0)) break;
       // The SMF spec asks readers to skip chunk types they do not know.
-      if (at + 8 + len > bytes.length) throw new MidiInputError(`truncated: chunk ${printableId(id)} at byte ${at} needs ${len} bytes, ${bytes.length - at - 8} remain`, path);
+      if (at + 8 + len > bytes.length)
+        throw new MidiInputError(
+          `truncated: chunk ${printableId(id)} at byte ${at} needs ${len} bytes, ${bytes.length - at - 8} remain`,
+          path,
+        );
       at += 8 + len;
       continue;
     }
     if (at + 8 + len > bytes.length) {
-      throw new MidiInputError(`truncated: track ${read + 1} of ${ntracks} needs ${len} bytes, ${bytes.length - at - 8} remain`, path);
+      throw new MidiInputError(
+        `truncated: track ${read + 1} of ${ntracks} needs ${len} bytes, ${bytes.length - at - 8} remain`,
+        path,
+      );
     }
-    notes = readTrack(bytes, at + 8, at + 8 + len, read, built, tempoEvents, timeSignatures, keySignatures, warnings, notes, path);
+    notes = readTrack(
+      bytes,
+      at + 8,
+      at + 8 + len,
+      read,
+      built,
+      tempoEvents,
+      timeSignatures,
+      keySignatures,
+      warnings,
+      notes,
+      path,
+    );
     read++;
     at += 8 + len;
   }
@@ -223,7 +268,18 @@ export function parseSmf(bytes: Uint8Array, path?: string): SmfFile {
   const first = built[0];
   // @tonejs/midi drops a format-1 first track that lasts no time (the usual conductor track).
   if (format === 1 && tracks[0] && trackSeconds(tracks[0], toSeconds) === 0) tracks = tracks.slice(1);
-  return { format, ppq: division, name: first?.lastName ?? '', meta: first?.meta ?? [], tempos, timeSignatures, keySignatures, tracks, unclosedNotes, warnings };
+  return {
+    format,
+    ppq: division,
+    name: first?.lastName ?? '',
+    meta: first?.meta ?? [],
+    tempos,
+    timeSignatures,
+    keySignatures,
+    tracks,
+    unclosedNotes,
+    warnings,
+  };
 }
 
 function readTrack(
@@ -265,7 +321,11 @@ function readTrack(
     while (!r.eof()) {
       const delta = r.vlq('delta time');
       tick += delta;
-      if (tick > MAX_TICK) throw new MidiInputError(`corrupt delta times in track ${index + 1}: events later than ${MAX_TICK} ticks`, path);
+      if (tick > MAX_TICK)
+        throw new MidiInputError(
+          `corrupt delta times in track ${index + 1}: events later than ${MAX_TICK} ticks`,
+          path,
+        );
       let status = r.byte();
       if ((status & 0xf0) === 0xf0) {
         if (status === 0xff) {
@@ -302,7 +362,8 @@ function readTrack(
             timeSignatures.push({ ticks: tick, timeSignature: [data[0]!, 1 << data[1]!] });
           } else if (type === 0x59) {
             const sharps = (data[0]! << 24) >> 24;
-            if (sharps >= -7 && sharps <= 7 && data[1]! <= 1) keySignatures.push({ ticks: tick, sharps, minor: data[1] === 1 });
+            if (sharps >= -7 && sharps <= 7 && data[1]! <= 1)
+              keySignatures.push({ ticks: tick, sharps, minor: data[1] === 1 });
           }
           continue;
         }
@@ -314,12 +375,16 @@ function readTrack(
           t.endTick = tick;
           continue;
         }
-        throw new MidiInputError(`unreadable MIDI data in ${where()}: status byte 0x${status.toString(16)} is not allowed in a file`, path);
+        throw new MidiInputError(
+          `unreadable MIDI data in ${where()}: status byte 0x${status.toString(16)} is not allowed in a file`,
+          path,
+        );
       }
       let p1: number;
       if ((status & 0x80) === 0) {
         // Running status: the byte read is the first data byte of a repeat of the last status.
-        if (running === null) throw new MidiInputError(`unreadable MIDI data in ${where()}: running status before any status byte`, path);
+        if (running === null)
+          throw new MidiInputError(`unreadable MIDI data in ${where()}: running status before any status byte`, path);
         p1 = status;
         status = running;
       } else {
@@ -341,7 +406,11 @@ function readTrack(
           const v = r.byte();
           if (v === 0) (t.offs[p1] ??= []).push(tick);
           else {
-            if (++notes > MAX_NOTES) throw new MidiInputError(`too many notes for one piece: more than ${MAX_NOTES.toLocaleString('en')}`, path);
+            if (++notes > MAX_NOTES)
+              throw new MidiInputError(
+                `too many notes for one piece: more than ${MAX_NOTES.toLocaleString('en')}`,
+                path,
+              );
             t.channel = channel;
             t.onTick.push(tick);
             t.onPitch.push(p1);
@@ -414,7 +483,10 @@ function finishTrack(t: Building): { track: SmfTrack; unclosed: number } {
     durationTicks.push(off - on);
   }
   const notes = { pitch: t.onPitch, ticks: t.onTick, durationTicks, velocity: t.onVel };
-  return { track: { name: t.name ?? '', channel: t.channel, program: t.program ?? 0, notes, pedal: t.pedal }, unclosed };
+  return {
+    track: { name: t.name ?? '', channel: t.channel, program: t.program ?? 0, notes, pedal: t.pedal },
+    unclosed,
+  };
 }
 
 /** Tempo changes with their time in seconds, computed exactly as @tonejs/midi's Header.update. */

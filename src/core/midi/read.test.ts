@@ -9,7 +9,13 @@ describe('readMidi', () => {
   it('reads notes in ticks with their voice and the file metadata', () => {
     const bytes = makeMidi(
       [
-        { name: 'Piano right', notes: [[60, 0, Q], [64, Q, Q]] },
+        {
+          name: 'Piano right',
+          notes: [
+            [60, 0, Q],
+            [64, Q, Q],
+          ],
+        },
         { name: 'Chopin: Valse in A minor', notes: [] },
       ],
       { text: ['Frederic Chopin', 'Vivo'] },
@@ -28,7 +34,9 @@ describe('readMidi', () => {
   it('does not take a tempo word or the sequencer for the composer', () => {
     const tempoWord = makeMidi([{ name: 'Piano', notes: [[60, 0, Q]] }], { text: ['Vivo'] });
     expect(readMidi(tempoWord).composer).toBeNull();
-    const sequencer = makeMidi([{ notes: [[60, 0, Q]] }, { name: 'Debussy: Childrens Corner 2', notes: [] }], { text: ['Bernd Krueger'] });
+    const sequencer = makeMidi([{ notes: [[60, 0, Q]] }, { name: 'Debussy: Childrens Corner 2', notes: [] }], {
+      text: ['Bernd Krueger'],
+    });
     expect(readMidi(sequencer).composer).toBe('Debussy');
     const template = makeMidi([{ notes: [[60, 0, Q]] }, { name: 'Composer: piece', notes: [] }]);
     expect(readMidi(template).composer).toBeNull();
@@ -36,8 +44,23 @@ describe('readMidi', () => {
 
   it('extends piano notes held by the sustain pedal, with the pedal on another track of the same channel', () => {
     const bytes = makeMidi([
-      { name: 'right', channel: 0, notes: [[60, 0, 100], [62, 1000, 100]] },
-      { name: 'pedal', channel: 0, notes: [], pedal: [[50, 127], [600, 0]] },
+      {
+        name: 'right',
+        channel: 0,
+        notes: [
+          [60, 0, 100],
+          [62, 1000, 100],
+        ],
+      },
+      {
+        name: 'pedal',
+        channel: 0,
+        notes: [],
+        pedal: [
+          [50, 127],
+          [600, 0],
+        ],
+      },
       { name: 'left, other channel', channel: 1, notes: [[48, 0, 100]] },
     ]);
     const on = readMidi(bytes);
@@ -49,16 +72,34 @@ describe('readMidi', () => {
   });
 
   it('holds a never-released pedal only to the end of the piece', () => {
-    const bytes = makeMidi([{ notes: [[60, 0, 100], [64, 200, 300]], pedal: [[0, 127]] }]);
+    const bytes = makeMidi([
+      {
+        notes: [
+          [60, 0, 100],
+          [64, 200, 300],
+        ],
+        pedal: [[0, 127]],
+      },
+    ]);
     const p = readMidi(bytes);
     expect(Math.max(...p.notes.map((n) => n.end))).toBe(500);
   });
 
   it('finds the solo part by program, or by track name when every program is 0', () => {
-    const byProgram = readMidi(makeMidi([{ program: 40, channel: 0, notes: [[76, 0, Q]] }, { program: 0, channel: 1, notes: [[48, 0, Q]] }]));
+    const byProgram = readMidi(
+      makeMidi([
+        { program: 40, channel: 0, notes: [[76, 0, Q]] },
+        { program: 0, channel: 1, notes: [[48, 0, Q]] },
+      ]),
+    );
     expect(byProgram.ensemble).toBe('solo+piano');
     expect(byProgram.notes.map((n) => n.voice).sort()).toEqual(['p', 'v']);
-    const byName = readMidi(makeMidi([{ name: 'clarinette:', notes: [[70, 0, Q]] }, { name: 'upper:', channel: 1, notes: [[60, 0, Q]] }]));
+    const byName = readMidi(
+      makeMidi([
+        { name: 'clarinette:', notes: [[70, 0, Q]] },
+        { name: 'upper:', channel: 1, notes: [[60, 0, Q]] },
+      ]),
+    );
     expect(byName.tracks[0]!.role).toBe('solo');
     expect(byName.tracks[0]!.program).toBe(71);
     expect(byName.tracks[0]!.roleReason).toMatch(/track name/);
@@ -78,10 +119,32 @@ describe('readMidi', () => {
       ['empty', new Uint8Array(0), /empty file/],
       ['not MIDI', new TextEncoder().encode('RIFF....WAVEfmt this is a wave file'), /not a MIDI file/],
       ['header only', makeMidi([{ notes: [[60, 0, Q]] }]).subarray(0, 14), /header only/],
-      ['truncated', makeMidi([{ notes: Array.from({ length: 50 }, (_, i) => [60 + (i % 12), i * Q, Q] as [number, number, number]) }]).subarray(0, 200), /truncated/],
+      [
+        'truncated',
+        makeMidi([
+          { notes: Array.from({ length: 50 }, (_, i) => [60 + (i % 12), i * Q, Q] as [number, number, number]) },
+        ]).subarray(0, 200),
+        /truncated/,
+      ],
       ['no notes', makeMidi([{ name: 'silence', notes: [] }]), /no notes/],
-      ['drums only', makeMidi([{ channel: 9, notes: [[36, 0, Q], [38, Q, Q]] }]), /drums only/],
-      ['guitar', makeMidi([{ program: 25, notes: [[60, 0, Q]] }]), /not a piano or solo-instrument-and-piano piece.*program 25/],
+      [
+        'drums only',
+        makeMidi([
+          {
+            channel: 9,
+            notes: [
+              [36, 0, Q],
+              [38, Q, Q],
+            ],
+          },
+        ]),
+        /drums only/,
+      ],
+      [
+        'guitar',
+        makeMidi([{ program: 25, notes: [[60, 0, Q]] }]),
+        /not a piano or solo-instrument-and-piano piece.*program 25/,
+      ],
     ];
     for (const [what, bytes, reason] of cases) {
       it(what, () => {
@@ -108,7 +171,17 @@ describe('readMidi', () => {
 /** Hand-made SMF bytes: the edge files below are written byte by byte, not through a library. */
 const u32 = (n: number): number[] => [(n >>> 24) & 0xff, (n >>> 16) & 0xff, (n >>> 8) & 0xff, n & 0xff];
 const ascii = (s: string): number[] => [...s].map((c) => c.charCodeAt(0));
-const header = (ntracks = 1, extra: number[] = []): number[] => [...ascii('MThd'), ...u32(6 + extra.length), 0, 1, 0, ntracks, 0x01, 0xe0, ...extra];
+const header = (ntracks = 1, extra: number[] = []): number[] => [
+  ...ascii('MThd'),
+  ...u32(6 + extra.length),
+  0,
+  1,
+  0,
+  ntracks,
+  0x01,
+  0xe0,
+  ...extra,
+];
 const chunk = (id: string, data: number[]): number[] => [...ascii(id), ...u32(data.length), ...data];
 const END = [0x00, 0xff, 0x2f, 0x00];
 /** Middle C for a quarter, then E for a quarter: 4 events with 1-byte deltas (480 = 0x83 0x60). */
@@ -136,7 +209,9 @@ describe('SMF edge cases', () => {
   ];
 
   it('skips chunks of unknown type, before and after the tracks', () => {
-    const p = readMidi(smf(header(1), chunk('XFIH', [1, 2, 3, 4, 5]), chunk('MTrk', [...TWO_NOTES, ...END]), chunk('XFKM', [9, 9])));
+    const p = readMidi(
+      smf(header(1), chunk('XFIH', [1, 2, 3, 4, 5]), chunk('MTrk', [...TWO_NOTES, ...END]), chunk('XFKM', [9, 9])),
+    );
     expect(notesOf(p)).toEqual(expected);
   });
 
@@ -146,7 +221,9 @@ describe('SMF edge cases', () => {
 
   it('ignores trailing zero bytes, short or chunk-sized', () => {
     for (const pad of [3, 8, 21]) {
-      expect(notesOf(readMidi(smf(header(1), chunk('MTrk', [...TWO_NOTES, ...END]), new Array<number>(pad).fill(0))))).toEqual(expected);
+      expect(
+        notesOf(readMidi(smf(header(1), chunk('MTrk', [...TWO_NOTES, ...END]), new Array<number>(pad).fill(0)))),
+      ).toEqual(expected);
     }
   });
 
@@ -163,7 +240,9 @@ describe('SMF edge cases', () => {
 
   it('closes a never-ended note at the end of its track, with a warning', () => {
     // C never ends; E does; the track ends two quarters after E's end.
-    const events = [0x00, 0x90, 60, 100, 0x83, 0x60, 0x90, 64, 90, 0x83, 0x60, 0x80, 64, 0, 0x87, 0x40, 0xff, 0x2f, 0x00];
+    const events = [
+      0x00, 0x90, 60, 100, 0x83, 0x60, 0x90, 64, 90, 0x83, 0x60, 0x80, 64, 0, 0x87, 0x40, 0xff, 0x2f, 0x00,
+    ];
     const p = readMidi(smf(header(1), chunk('MTrk', events)));
     expect(notesOf(p)).toEqual([
       [60, 0, 1920],
@@ -173,7 +252,17 @@ describe('SMF edge cases', () => {
   });
 
   it('strips terminal escapes and other control characters from names', () => {
-    const evil = [...ascii('Piano'), 0x1b, ...ascii('[2J'), 0x1b, ...ascii(']0;pwned'), 0x07, 0x0a, ...ascii('right'), 0x9b];
+    const evil = [
+      ...ascii('Piano'),
+      0x1b,
+      ...ascii('[2J'),
+      0x1b,
+      ...ascii(']0;pwned'),
+      0x07,
+      0x0a,
+      ...ascii('right'),
+      0x9b,
+    ];
     const p = readMidi(smf(header(1), chunk('MTrk', [...nameEvent(evil), ...TWO_NOTES, ...END])));
     const name = p.tracks[0]!.name;
     expect(name).not.toMatch(/[\u0000-\u001f\u007f-\u009f]/);

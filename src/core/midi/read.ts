@@ -52,7 +52,8 @@ export function readMidi(bytes: Uint8Array, opts: ReadOptions = {}): ParsedPiece
       name: t.name,
       noteCount: t.notes.ticks.length,
     });
-    for (let i = 0; i < t.notes.ticks.length; i++) lastTick = Math.max(lastTick, t.notes.ticks[i]! + t.notes.durationTicks[i]!);
+    for (let i = 0; i < t.notes.ticks.length; i++)
+      lastTick = Math.max(lastTick, t.notes.ticks[i]! + t.notes.durationTicks[i]!);
     const base = {
       index,
       name: t.name,
@@ -62,10 +63,17 @@ export function readMidi(bytes: Uint8Array, opts: ReadOptions = {}): ParsedPiece
       noteCount: t.notes.ticks.length,
     };
     if ('unsupported' in decided) {
-      unsupported.push(`track ${index + 1}${t.name ? ` "${t.name}"` : ''} (${instrument.name}, ${decided.unsupported})`);
+      unsupported.push(
+        `track ${index + 1}${t.name ? ` "${t.name}"` : ''} (${instrument.name}, ${decided.unsupported})`,
+      );
       tracks.push({ ...base, program: t.program, role: 'empty', roleReason: 'unsupported instrument' });
     } else {
-      tracks.push({ ...base, program: decided.program, role: decided.role, ...(decided.reason ? { roleReason: decided.reason } : {}) });
+      tracks.push({
+        ...base,
+        program: decided.program,
+        role: decided.role,
+        ...(decided.reason ? { roleReason: decided.reason } : {}),
+      });
     }
   });
 
@@ -81,7 +89,10 @@ export function readMidi(bytes: Uint8Array, opts: ReadOptions = {}): ParsedPiece
     );
   }
   if (lastTick / ppq > MAX_QUARTERS) {
-    throw new MidiInputError(`implausibly long: ${Math.round(lastTick / ppq)} quarter notes (limit ${MAX_QUARTERS})`, path);
+    throw new MidiInputError(
+      `implausibly long: ${Math.round(lastTick / ppq)} quarter notes (limit ${MAX_QUARTERS})`,
+      path,
+    );
   }
   if (drumNotes > 0) warnings.push(`ignored ${drumNotes} percussion notes`);
   if (midi.unclosedNotes > 0) warnings.push(`closed ${midi.unclosedNotes} never-ended notes at the end of their track`);
@@ -111,7 +122,8 @@ export function readMidi(bytes: Uint8Array, opts: ReadOptions = {}): ParsedPiece
   const hasPiano = tracks.some((t) => t.role === 'piano');
   const soloTracks = tracks.filter((t) => t.role === 'solo');
   const soloPrograms = new Set(soloTracks.map((t) => t.program));
-  const ensemble: Ensemble = soloTracks.length === 0 ? 'piano' : !hasPiano ? 'solo' : soloPrograms.size === 1 ? 'solo+piano' : 'chamber';
+  const ensemble: Ensemble =
+    soloTracks.length === 0 ? 'piano' : !hasPiano ? 'solo' : soloPrograms.size === 1 ? 'solo+piano' : 'chamber';
 
   const trackNames = midi.tracks.map((t) => t.name);
   return {
@@ -125,7 +137,11 @@ export function readMidi(bytes: Uint8Array, opts: ReadOptions = {}): ParsedPiece
     durationSeconds: ticksToSeconds(midi.tempos, ppq, lastTick),
     warnings,
     tempos: midi.tempos.map((t) => ({ tick: t.ticks, bpm: t.bpm })),
-    timeSignatures: midi.timeSignatures.map((t) => ({ tick: t.ticks, numerator: t.timeSignature[0], denominator: t.timeSignature[1] })),
+    timeSignatures: midi.timeSignatures.map((t) => ({
+      tick: t.ticks,
+      numerator: t.timeSignature[0],
+      denominator: t.timeSignature[1],
+    })),
     keySignatures: midi.keySignatures.map((k) => ({ tick: k.ticks, sharps: k.sharps, minor: k.minor })),
   };
 }

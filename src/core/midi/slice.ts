@@ -5,13 +5,27 @@ import { encodeSmf, type SmfEvent } from './smf';
 import type { TickNote } from './types';
 
 /** A piece's notes in seconds at its average tempo, for drawing and playback. */
-export function notesInSeconds(notes: readonly TickNote[], ppq: number, durationTicks: number, durationSeconds: number, tempos?: PieceTiming['tempos']) {
+export function notesInSeconds(
+  notes: readonly TickNote[],
+  ppq: number,
+  durationTicks: number,
+  durationSeconds: number,
+  tempos?: PieceTiming['tempos'],
+) {
   const secPerTick = durationTicks > 0 && durationSeconds > 0 ? durationSeconds / durationTicks : 0.5 / ppq;
   // Through the tempo map where there is one, so notes stay on the music of rubato pieces.
   const seconds = tempos?.length ? ticksToSecondsFn(tempos, ppq) : (t: number) => t * secPerTick;
   const n = notes.length;
-  const out = { pitch: new Array<number>(n), start: new Array<number>(n), end: new Array<number>(n), velocity: new Array<number>(n), voice: new Array<number>(n) };
-  const order = notes.map((_, i) => i).sort((a, b) => notes[a]!.start - notes[b]!.start || notes[a]!.pitch - notes[b]!.pitch);
+  const out = {
+    pitch: new Array<number>(n),
+    start: new Array<number>(n),
+    end: new Array<number>(n),
+    velocity: new Array<number>(n),
+    voice: new Array<number>(n),
+  };
+  const order = notes
+    .map((_, i) => i)
+    .sort((a, b) => notes[a]!.start - notes[b]!.start || notes[a]!.pitch - notes[b]!.pitch);
   order.forEach((i, k) => {
     const x = notes[i]!;
     out.pitch[k] = x.pitch;
@@ -20,7 +34,11 @@ export function notesInSeconds(notes: readonly TickNote[], ppq: number, duration
     out.velocity[k] = x.velocity;
     out.voice[k] = x.voice === 'v' ? 1 : 0;
   });
-  return { ...out, seconds: durationSeconds, bpm: tempos?.length ? tempos[0]!.bpm : secPerTick > 0 ? 60 / (secPerTick * ppq) : 120 };
+  return {
+    ...out,
+    seconds: durationSeconds,
+    bpm: tempos?.length ? tempos[0]!.bpm : secPerTick > 0 ? 60 / (secPerTick * ppq) : 120,
+  };
 }
 
 /**
@@ -41,7 +59,10 @@ export function sliceMidi(bytes: Uint8Array, fromS: number, toS: number, soloPro
       { tick: 0, type: 'timeSignature', numerator: 4, denominator: 4 },
     ],
   ];
-  for (const [voice, channel, program, name] of [['p', 0, 0, 'Piano'], ['v', 1, soloProgram, 'Solo']] as const) {
+  for (const [voice, channel, program, name] of [
+    ['p', 0, 0, 'Piano'],
+    ['v', 1, soloProgram, 'Solo'],
+  ] as const) {
     const own = piece.notes.filter((n) => n.voice === voice && n.end > from && n.start < to);
     if (!own.length && voice === 'v') continue;
     const body: Array<SmfEvent & { order: number }> = [];

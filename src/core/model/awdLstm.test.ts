@@ -16,7 +16,17 @@ describe('AWD-LSTM', () => {
     const T = 16;
     const B = 2;
     const p = PRESETS.tiny;
-    const model = new AwdLstm({ vocabSize: V, embSize: 16, hiddenSize: 32, layers: 2, dropoutEmb: 0, dropoutInput: 0, dropoutHidden: 0, dropoutOutput: 0, weightDrop: 0 });
+    const model = new AwdLstm({
+      vocabSize: V,
+      embSize: 16,
+      hiddenSize: 32,
+      layers: 2,
+      dropoutEmb: 0,
+      dropoutInput: 0,
+      dropoutHidden: 0,
+      dropoutOutput: 0,
+      weightDrop: 0,
+    });
     const opt = new Adam(model.params(), p.beta1, p.beta2, 0);
     const seq = Array.from({ length: T + 1 }, (_, i) => (i * 5 + (i % 3)) % V);
     const inputs = new Int32Array(T * B);
@@ -30,7 +40,11 @@ describe('AWD-LSTM', () => {
     let last = 0;
     const before = tf.memory().numTensors;
     for (let step = 0; step < 250; step++) {
-      const r = trainStep(model, opt, { inputs, targets, T, B }, model.zeroState(B), step, 1e-2, { alpha: 0, beta: 0, clip: 1 });
+      const r = trainStep(model, opt, { inputs, targets, T, B }, model.zeroState(B), step, 1e-2, {
+        alpha: 0,
+        beta: 0,
+        clip: 1,
+      });
       r.state.forEach((s) => (s.h.dispose(), s.c.dispose()));
       if (step === 0) first = r.ce;
       last = r.ce;
@@ -47,7 +61,20 @@ describe('AWD-LSTM', () => {
 
 describe('AWD-LSTM initialisation', () => {
   it("matches PyTorch's nn.LSTM and awd-lstm-lm: biases are two uniforms ±1/√H summed, no forget-gate offset", () => {
-    const model = new AwdLstm({ vocabSize: 40, embSize: 64, hiddenSize: 256, layers: 2, dropoutEmb: 0, dropoutInput: 0, dropoutHidden: 0, dropoutOutput: 0, weightDrop: 0 }, 5);
+    const model = new AwdLstm(
+      {
+        vocabSize: 40,
+        embSize: 64,
+        hiddenSize: 256,
+        layers: 2,
+        dropoutEmb: 0,
+        dropoutInput: 0,
+        dropoutHidden: 0,
+        dropoutOutput: 0,
+        weightDrop: 0,
+      },
+      5,
+    );
     const maxAbs = (a: ArrayLike<number>): number => Array.from(a).reduce((m, v) => Math.max(m, Math.abs(v)), 0);
     expect(maxAbs(model.emb.dataSync())).toBeLessThanOrEqual(0.1);
     expect([...model.decBias.dataSync()].every((v) => v === 0)).toBe(true);

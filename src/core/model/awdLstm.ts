@@ -37,7 +37,11 @@ export class AwdLstm {
     seed = 1,
   ) {
     const { vocabSize: V, embSize: E } = config;
-    this.emb = tf.variable(tf.randomUniform([V, E], -0.1, 0.1, 'float32', seed), true, 'emb') as tf.Variable<tf.Rank.R2>;
+    this.emb = tf.variable(
+      tf.randomUniform([V, E], -0.1, 0.1, 'float32', seed),
+      true,
+      'emb',
+    ) as tf.Variable<tf.Rank.R2>;
     this.decBias = tf.variable(tf.zeros([V]), true, 'dec_b') as tf.Variable<tf.Rank.R1>;
     this.layers = layerSizes(config).map(({ input, hidden }, l) => {
       const k = 1 / Math.sqrt(hidden);
@@ -52,8 +56,16 @@ export class AwdLstm {
         ),
       );
       return {
-        wx: tf.variable(tf.randomUniform([input, 4 * hidden], -k, k, 'float32', seed * 100 + 2 * l + 1), true, `l${l}_wx`) as tf.Variable<tf.Rank.R2>,
-        wh: tf.variable(tf.randomUniform([hidden, 4 * hidden], -k, k, 'float32', seed * 100 + 2 * l + 2), true, `l${l}_wh`) as tf.Variable<tf.Rank.R2>,
+        wx: tf.variable(
+          tf.randomUniform([input, 4 * hidden], -k, k, 'float32', seed * 100 + 2 * l + 1),
+          true,
+          `l${l}_wx`,
+        ) as tf.Variable<tf.Rank.R2>,
+        wh: tf.variable(
+          tf.randomUniform([hidden, 4 * hidden], -k, k, 'float32', seed * 100 + 2 * l + 2),
+          true,
+          `l${l}_wh`,
+        ) as tf.Variable<tf.Rank.R2>,
         b: tf.variable(bias, true, `l${l}_b`) as tf.Variable<tf.Rank.R1>,
       };
     });
@@ -79,7 +91,10 @@ export class AwdLstm {
   }
 
   zeroState(batch: number): LstmState[] {
-    return layerSizes(this.config).map(({ hidden }) => ({ h: tf.zeros([batch, hidden]) as tf.Tensor2D, c: tf.zeros([batch, hidden]) as tf.Tensor2D }));
+    return layerSizes(this.config).map(({ hidden }) => ({
+      h: tf.zeros([batch, hidden]) as tf.Tensor2D,
+      c: tf.zeros([batch, hidden]) as tf.Tensor2D,
+    }));
   }
 
   private embed(tokens: tf.Tensor2D, emb: tf.Tensor2D): tf.Tensor3D {
@@ -115,7 +130,12 @@ export class AwdLstm {
   ): ForwardOut & { state: LstmState[] } {
     const c = this.config;
     const next: LstmState[] = [];
-    let x = lockedDropout(this.embed(tokens, embeddingDropout(this.emb, c.dropoutEmb, true, seed)), c.dropoutInput, true, seed + 1);
+    let x = lockedDropout(
+      this.embed(tokens, embeddingDropout(this.emb, c.dropoutEmb, true, seed)),
+      c.dropoutInput,
+      true,
+      seed + 1,
+    );
     let raw = x;
     this.layers.forEach((l, i) => {
       const wh = weightDrop(l.wh, c.weightDrop, true, seed + 10 + i);
@@ -137,7 +157,11 @@ export class AwdLstm {
   }
 
   /** Evaluation: no dropout, no gradient bookkeeping. */
-  forwardEval(tokens: tf.Tensor2D, targets: tf.Tensor2D, state: LstmState[]): { ce: tf.Scalar; correct: tf.Scalar; state: LstmState[] } {
+  forwardEval(
+    tokens: tf.Tensor2D,
+    targets: tf.Tensor2D,
+    state: LstmState[],
+  ): { ce: tf.Scalar; correct: tf.Scalar; state: LstmState[] } {
     const flat = tf.tidy(() => {
       const { logits, state: next } = this.logits(tokens, state);
       const { ce, correct } = this.scores(logits, targets);

@@ -25,14 +25,17 @@ async function tryNative(pkg: '@tensorflow/tfjs-node-gpu' | '@tensorflow/tfjs-no
   try {
     require.resolve(pkg);
   } catch {
-    throw new Error(`${pkg} is not installed (optional: \`npm install ${pkg}\` where its native TensorFlow can be downloaded)`);
+    throw new Error(
+      `${pkg} is not installed (optional: \`npm install ${pkg}\` where its native TensorFlow can be downloaded)`,
+    );
   }
   try {
     await import(pkg);
   } catch (err) {
     throw new Error(`${pkg} is installed but failed to load: ${errorMessage(err).split('\n')[0]}`);
   }
-  if (!(await tf.setBackend('tensorflow'))) throw new Error(`${pkg} loaded but its tensorflow backend did not initialise`);
+  if (!(await tf.setBackend('tensorflow')))
+    throw new Error(`${pkg} loaded but its tensorflow backend did not initialise`);
   return pkg;
 }
 
@@ -78,7 +81,11 @@ export async function initBackend(prefer: BackendChoice | 'auto' = 'auto'): Prom
       skipped.push({ backend: b, reason: errorMessage(err) });
     }
   }
-  throw new ClaraError(`no usable backend: ${skipped.map((s) => `${s.backend}: ${s.reason}`).join('; ')}`, 'backend', '--backend');
+  throw new ClaraError(
+    `no usable backend: ${skipped.map((s) => `${s.backend}: ${s.reason}`).join('; ')}`,
+    'backend',
+    '--backend',
+  );
 }
 
 export function describeBackend(r: BackendReport): string {
@@ -88,5 +95,9 @@ export function describeBackend(r: BackendReport): string {
 
 export function parseBackendChoice(s: string): BackendChoice | 'auto' {
   if (s === 'auto' || (BACKEND_ORDER as readonly string[]).includes(s)) return s as BackendChoice | 'auto';
-  throw new ClaraError(`unknown backend "${s}" (expected auto, ${BACKEND_ORDER.join(', ')})`, 'bad-option', '--backend');
+  throw new ClaraError(
+    `unknown backend "${s}" (expected auto, ${BACKEND_ORDER.join(', ')})`,
+    'bad-option',
+    '--backend',
+  );
 }

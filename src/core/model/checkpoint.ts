@@ -59,7 +59,7 @@ function pack(tensors: Array<[string, tf.Tensor]>): { entries: TensorEntry[]; by
 function writeFileSynced(file: string, data: string | Buffer): void {
   const fd = fs.openSync(file, 'w');
   try {
-    fs.writeSync(fd, typeof data === "string" ? Buffer.from(data, "utf8") : data);
+    fs.writeSync(fd, typeof data === 'string' ? Buffer.from(data, 'utf8') : data);
     fs.fsyncSync(fd);
   } finally {
     fs.closeSync(fd);
@@ -92,7 +92,14 @@ export function saveCheckpoint(
       writeFileSynced(path.join(tmp, 'optimizer.bin'), moments.bytes);
       optimizer = { step: opt.step, entries: moments.entries };
     }
-    const full: CheckpointMeta = { format: CHECKPOINT_FORMAT, version: 1, model: model.config, weights: weights.entries, optimizer, ...meta };
+    const full: CheckpointMeta = {
+      format: CHECKPOINT_FORMAT,
+      version: 1,
+      model: model.config,
+      weights: weights.entries,
+      optimizer,
+      ...meta,
+    };
     writeFileSynced(path.join(tmp, 'checkpoint.json'), JSON.stringify(full));
   } catch (err) {
     // A full disk mid-write: leave no half checkpoint behind, and say which folder.
@@ -134,17 +141,32 @@ export function removeStaleTemp(root: string): string[] {
   return removed;
 }
 
-
 export function readCheckpointMeta(dir: string): CheckpointMeta {
-  const meta = readFormatJson<CheckpointMeta>(path.join(dir, 'checkpoint.json'), CHECKPOINT_FORMAT, 'checkpoint', 'bad-checkpoint');
+  const meta = readFormatJson<CheckpointMeta>(
+    path.join(dir, 'checkpoint.json'),
+    CHECKPOINT_FORMAT,
+    'checkpoint',
+    'bad-checkpoint',
+  );
   return { ...meta, encodingOptions: withSavedDefaults(meta.encodingOptions) };
 }
 
 /** The tensors of one .bin file, each checked against the shape the model needs, in float32. */
-function readTensors(dir: string, fileName: string, entries: unknown, want: Map<string, number[]>, what: string): Map<string, Float32Array> {
+function readTensors(
+  dir: string,
+  fileName: string,
+  entries: unknown,
+  want: Map<string, number[]>,
+  what: string,
+): Map<string, Float32Array> {
   const file = path.join(dir, fileName);
   const stat = fs.statSync(file, { throwIfNoEntry: false });
-  if (!stat?.isFile()) throw new ClaraError(`missing: the checkpoint has no ${what === 'weight' ? 'weights' : 'optimizer moments'}`, 'bad-checkpoint', file);
+  if (!stat?.isFile())
+    throw new ClaraError(
+      `missing: the checkpoint has no ${what === 'weight' ? 'weights' : 'optimizer moments'}`,
+      'bad-checkpoint',
+      file,
+    );
   let declared = 0;
   for (const shape of want.values()) declared += shape.reduce((a, b) => a * b, 1);
   // Sizes are checked before reading, so a lying checkpoint.json never makes us allocate its claim.
@@ -169,12 +191,16 @@ function readTensors(dir: string, fileName: string, entries: unknown, want: Map<
     const need = want.get(name);
     if (!need) bad(`${what} ${name} is not part of the model`);
     if (out.has(name)) bad(`${what} ${name} is listed twice`);
-    if (!Array.isArray(e?.shape) || e.shape.join() !== need!.join()) bad(`${what} ${name} has shape [${String(e?.shape)}], the model needs [${need!.join()}]`);
+    if (!Array.isArray(e?.shape) || e.shape.join() !== need!.join())
+      bad(`${what} ${name} has shape [${String(e?.shape)}], the model needs [${need!.join()}]`);
     const n = need!.reduce((a, b) => a * b, 1);
     const offset = e!.offset;
-    if (!Number.isSafeInteger(offset) || offset! < 0 || offset! + n > all.length) bad(`${what} ${name} lies past the end of ${fileName}`);
+    if (!Number.isSafeInteger(offset) || offset! < 0 || offset! + n > all.length)
+      bad(`${what} ${name} lies past the end of ${fileName}`);
     const data = all.subarray(offset!, offset! + n);
-    for (let i = 0; i < data.length; i++) if (!Number.isFinite(data[i]!)) bad(`${what} ${name} holds NaN or Inf: the checkpoint is corrupt (its training diverged?)`);
+    for (let i = 0; i < data.length; i++)
+      if (!Number.isFinite(data[i]!))
+        bad(`${what} ${name} holds NaN or Inf: the checkpoint is corrupt (its training diverged?)`);
     out.set(name, data);
   }
   for (const name of want.keys()) if (!out.has(name)) bad(`${what} ${name} is missing`);
@@ -182,13 +208,30 @@ function readTensors(dir: string, fileName: string, entries: unknown, want: Map<
 }
 
 /** Loads a model (and, when given, the optimizer's moments) from a checkpoint directory. */
-export function loadCheckpoint(dir: string, opt?: { makeOptimizer: (model: AwdLstm) => Adam }): { model: AwdLstm; optimizer: Adam | null; meta: CheckpointMeta } {
+export function loadCheckpoint(
+  dir: string,
+  opt?: { makeOptimizer: (model: AwdLstm) => Adam },
+): { model: AwdLstm; optimizer: Adam | null; meta: CheckpointMeta } {
   const meta = readCheckpointMeta(dir);
   const shapes = paramShapes(checkModelConfig(dir, meta));
   const weights = readTensors(dir, 'weights.bin', meta.weights, shapes, 'weight');
   const moments =
     opt && meta.optimizer
-      ? readTensors(dir, 'optimizer.bin', meta.optimizer.entries, new Map([...shapes].flatMap(([k, s]) => [[`m/${k}`, s], [`v/${k}`, s]] as Array<[string, number[]]>)), 'optimizer entry')
+      ? readTensors(
+          dir,
+          'optimizer.bin',
+          meta.optimizer.entries,
+          new Map(
+            [...shapes].flatMap(
+              ([k, s]) =>
+                [
+                  [`m/${k}`, s],
+                  [`v/${k}`, s],
+                ] as Array<[string, number[]]>,
+            ),
+          ),
+          'optimizer entry',
+        )
       : null;
   const model = new AwdLstm(meta.model);
   let optimizer: Adam | null = null;
@@ -235,14 +278,17 @@ function checkModelConfig(dir: string, meta: CheckpointMeta): ModelConfig {
   const m = (meta.model ?? {}) as unknown as Record<string, unknown>;
   for (const [key, max] of Object.entries(MODEL_LIMITS)) {
     const v = m[key];
-    if (!(Number.isSafeInteger(v) && (v as number) >= 1 && (v as number) <= max)) bad(`model.${key} ${String(v)} is out of range (a whole number from 1 to ${max})`);
+    if (!(Number.isSafeInteger(v) && (v as number) >= 1 && (v as number) <= max))
+      bad(`model.${key} ${String(v)} is out of range (a whole number from 1 to ${max})`);
   }
   for (const key of ['dropoutEmb', 'dropoutInput', 'dropoutHidden', 'dropoutOutput', 'weightDrop']) {
     const v = m[key];
     if (!(typeof v === 'number' && v >= 0 && v < 1)) bad(`model.${key} ${String(v)} is not a rate from 0 to 1`);
   }
   if (!Array.isArray(meta.vocab) || meta.vocab.length !== meta.model.vocabSize) {
-    bad(`model.vocabSize ${meta.model.vocabSize} does not match the ${Array.isArray(meta.vocab) ? meta.vocab.length : 'missing'} words of its vocabulary`);
+    bad(
+      `model.vocabSize ${meta.model.vocabSize} does not match the ${Array.isArray(meta.vocab) ? meta.vocab.length : 'missing'} words of its vocabulary`,
+    );
   }
   return meta.model;
 }

@@ -23,7 +23,15 @@ function toKerasGates(w: tf.Tensor, H: number): tf.Tensor {
 export function toLayersModel(model: AwdLstm): tfl.LayersModel {
   const c = model.config;
   const seq = tfl.sequential();
-  seq.add(tfl.layers.embedding({ inputDim: c.vocabSize, outputDim: c.embSize, inputShape: [null as unknown as number], embeddingsInitializer: 'zeros', name: 'embedding' }));
+  seq.add(
+    tfl.layers.embedding({
+      inputDim: c.vocabSize,
+      outputDim: c.embSize,
+      inputShape: [null as unknown as number],
+      embeddingsInitializer: 'zeros',
+      name: 'embedding',
+    }),
+  );
   layerSizes(c).forEach(({ hidden }, l) => {
     // Zero initialisers: the weights are set right after, and tfjs-layers' orthogonal initialiser
     // needs tfjs-core's chained ops, which its CommonJS build in Node lacks.
@@ -71,7 +79,10 @@ export async function exportTfjs(model: AwdLstm, outDir: string, extra: Record<s
       return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
     }),
   );
-  fs.writeFileSync(path.join(outDir, 'clara.json'), JSON.stringify({ format: 'clara-tfjs-export', version: 1, ...extra }, null, 2));
+  fs.writeFileSync(
+    path.join(outDir, 'clara.json'),
+    JSON.stringify({ format: 'clara-tfjs-export', version: 1, ...extra }, null, 2),
+  );
   layers.dispose();
   return ['model.json', 'weights.bin', 'clara.json'].map((f) => path.join(outDir, f));
 }

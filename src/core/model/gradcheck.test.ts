@@ -18,12 +18,28 @@ describe('AWD-LSTM gradient under dropout masks', () => {
     const V = 7;
     const T = 5;
     const B = 3;
-    const model = new AwdLstm({ vocabSize: V, embSize: 4, hiddenSize: 6, layers: 2, dropoutEmb: 0.2, dropoutInput: 0.3, dropoutHidden: 0.3, dropoutOutput: 0.3, weightDrop: 0.3 }, 3);
+    const model = new AwdLstm(
+      {
+        vocabSize: V,
+        embSize: 4,
+        hiddenSize: 6,
+        layers: 2,
+        dropoutEmb: 0.2,
+        dropoutInput: 0.3,
+        dropoutHidden: 0.3,
+        dropoutOutput: 0.3,
+        weightDrop: 0.3,
+      },
+      3,
+    );
     const ids = Array.from({ length: T * B + B }, (_, i) => (i * 5 + ((i * i) % 3)) % V);
     const tokens = tf.tensor2d(ids.slice(0, T * B), [T, B], 'int32');
     const targets = tf.tensor2d(ids.slice(B), [T, B], 'int32');
     // A non-zero carried state, as in truncated BPTT after the first window.
-    const state = () => model.zeroState(B).map((s, l) => ({ h: tf.add(s.h, 0.1 * (l + 1)) as tf.Tensor2D, c: tf.sub(s.c, 0.2) as tf.Tensor2D }));
+    const state = () =>
+      model
+        .zeroState(B)
+        .map((s, l) => ({ h: tf.add(s.h, 0.1 * (l + 1)) as tf.Tensor2D, c: tf.sub(s.c, 0.2) as tf.Tensor2D }));
     const seed = 12345;
     const reg = { alpha: 2, beta: 1 };
     const lossAt = (): number =>
@@ -53,7 +69,9 @@ describe('AWD-LSTM gradient under dropout masks', () => {
         };
         const fd = (probe(eps) - probe(-eps)) / (2 * eps);
         v.assign(tf.tensor(w, v.shape));
-        expect(Math.abs(fd - g[k]!), `${name}[${k}] analytic ${g[k]} numeric ${fd}`).toBeLessThan(2e-2 * Math.abs(g[k]!) + 2e-4);
+        expect(Math.abs(fd - g[k]!), `${name}[${k}] analytic ${g[k]} numeric ${fd}`).toBeLessThan(
+          2e-2 * Math.abs(g[k]!) + 2e-4,
+        );
       }
     }
   });

@@ -61,9 +61,23 @@ describe('fused LSTM layer', () => {
   it('has gradients equal to tf.grad of the plain formulation (gradient check)', () => {
     const { x, w, h0, c0, probe } = make();
     const lossFused = (xi: tf.Tensor, wx: tf.Tensor, wh: tf.Tensor, b: tf.Tensor) =>
-      tf.sum(tf.mul(lstmTrain(xi as tf.Tensor3D, { wx: wx as tf.Tensor2D, wh: wh as tf.Tensor2D, b: b as tf.Tensor1D }, { h: h0, c: c0 }).output, probe));
+      tf.sum(
+        tf.mul(
+          lstmTrain(
+            xi as tf.Tensor3D,
+            { wx: wx as tf.Tensor2D, wh: wh as tf.Tensor2D, b: b as tf.Tensor1D },
+            { h: h0, c: c0 },
+          ).output,
+          probe,
+        ),
+      );
     const lossRef = (xi: tf.Tensor, wx: tf.Tensor, wh: tf.Tensor, b: tf.Tensor) =>
-      tf.sum(tf.mul(reference(xi as tf.Tensor3D, { wx: wx as tf.Tensor2D, wh: wh as tf.Tensor2D, b: b as tf.Tensor1D }, h0, c0), probe));
+      tf.sum(
+        tf.mul(
+          reference(xi as tf.Tensor3D, { wx: wx as tf.Tensor2D, wh: wh as tf.Tensor2D, b: b as tf.Tensor1D }, h0, c0),
+          probe,
+        ),
+      );
     const gf = tf.grads(lossFused)([x, w.wx, w.wh, w.b]);
     const gr = tf.grads(lossRef)([x, w.wx, w.wh, w.b]);
     ['x', 'wx', 'wh', 'b'].forEach((name, k) => {
@@ -76,7 +90,11 @@ describe('fused LSTM layer', () => {
   it('does not leak tensors across a training step', () => {
     const { x, w, h0, c0, probe } = make();
     const before = tf.memory().numTensors;
-    const g = tf.tidy(() => tf.grads((wx: tf.Tensor) => tf.sum(tf.mul(lstmTrain(x, { ...w, wx: wx as tf.Tensor2D }, { h: h0, c: c0 }).output, probe)))([w.wx]));
+    const g = tf.tidy(() =>
+      tf.grads((wx: tf.Tensor) =>
+        tf.sum(tf.mul(lstmTrain(x, { ...w, wx: wx as tf.Tensor2D }, { h: h0, c: c0 }).output, probe)),
+      )([w.wx]),
+    );
     g.forEach((t) => t.dispose());
     // Only the detached final state (h, c) of the last call survives, by design.
     expect(tf.memory().numTensors - before).toBeLessThanOrEqual(4);

@@ -81,7 +81,13 @@ export function lstmTrain(x: tf.Tensor3D, w: LstmWeights, state: LstmState): Lst
   let finalState: LstmState | null = null;
 
   const op = tf.customGrad((...args: Array<tf.Tensor | ((save: tf.Tensor[]) => void)>) => {
-    const [xIn, wx, wh, b, save] = args as [tf.Tensor3D, tf.Tensor2D, tf.Tensor2D, tf.Tensor1D, (ts: tf.Tensor[]) => void];
+    const [xIn, wx, wh, b, save] = args as [
+      tf.Tensor3D,
+      tf.Tensor2D,
+      tf.Tensor2D,
+      tf.Tensor1D,
+      (ts: tf.Tensor[]) => void,
+    ];
     // Inputs the backward pass reads must be saved: the engine frees unsaved ones after the forward.
     save([xIn, wx, wh]);
     const x2d = tf.reshape(xIn, [T * B, I]) as tf.Tensor2D;

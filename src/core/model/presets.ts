@@ -37,7 +37,15 @@ export type PresetName = 'tiny' | 'laptop' | 'clara';
 export type Preset = Omit<ModelConfig, 'vocabSize'> & OptimConfig;
 
 /** Clara's regularisation (a fifth to a tenth of the AWD-LSTM paper's: more helped notewise little). */
-const CLARA_REG = { dropoutEmb: 0.02, dropoutInput: 0.05, dropoutHidden: 0.05, dropoutOutput: 0.05, weightDrop: 0.1, alpha: 2, beta: 1 };
+const CLARA_REG = {
+  dropoutEmb: 0.02,
+  dropoutInput: 0.05,
+  dropoutHidden: 0.05,
+  dropoutOutput: 0.05,
+  weightDrop: 0.1,
+  alpha: 2,
+  beta: 1,
+};
 const CLARA_OPT = { beta1: 0.7, beta2: 0.99, weightDecay: 1e-6, clip: 0.3, schedule: 'one-cycle' as const };
 
 export const PRESETS: Record<PresetName, Preset> = {
@@ -55,7 +63,9 @@ export function parsePresetName(s: string): PresetName {
 }
 
 /** Layer sizes: inner layers have hiddenSize units; the last has embSize, so the decoder can share the embedding. */
-export function layerSizes(c: Pick<ModelConfig, 'embSize' | 'hiddenSize' | 'layers'>): Array<{ input: number; hidden: number }> {
+export function layerSizes(
+  c: Pick<ModelConfig, 'embSize' | 'hiddenSize' | 'layers'>,
+): Array<{ input: number; hidden: number }> {
   return Array.from({ length: c.layers }, (_, l) => ({
     input: l === 0 ? c.embSize : c.hiddenSize,
     hidden: l === c.layers - 1 ? c.embSize : c.hiddenSize,

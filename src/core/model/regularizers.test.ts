@@ -22,9 +22,27 @@ describe('regularisers', () => {
 
   it('weight drop touches only the recurrent weights of the model', async () => {
     const { AwdLstm } = await import('./awdLstm');
-    const model = new AwdLstm({ vocabSize: 10, embSize: 4, hiddenSize: 6, layers: 2, dropoutEmb: 0, dropoutInput: 0, dropoutHidden: 0, dropoutOutput: 0, weightDrop: 0.9 });
+    const model = new AwdLstm({
+      vocabSize: 10,
+      embSize: 4,
+      hiddenSize: 6,
+      layers: 2,
+      dropoutEmb: 0,
+      dropoutInput: 0,
+      dropoutHidden: 0,
+      dropoutOutput: 0,
+      weightDrop: 0.9,
+    });
     // With every dropout but weight drop at zero, zeroing the recurrent weights reproduces training's forward pass.
-    const tokens = tf.tensor2d([[1, 2], [3, 4], [5, 6]], [3, 2], 'int32');
+    const tokens = tf.tensor2d(
+      [
+        [1, 2],
+        [3, 4],
+        [5, 6],
+      ],
+      [3, 2],
+      'int32',
+    );
     const state = () => model.zeroState(2);
     const out = model.forwardTrain(tokens, tokens, state(), 7, { alpha: 0, beta: 0 });
     const saved = model.layers.map((l) => l.wh.clone());

@@ -58,7 +58,11 @@ export function trainStep(
 }
 
 /** Mean cross-entropy and accuracy of a window without dropout; advances the hidden state. */
-export function evalWindow(model: AwdLstm, w: Window, state: LstmState[]): { ceSum: number; correct: number; count: number; state: LstmState[] } {
+export function evalWindow(
+  model: AwdLstm,
+  w: Window,
+  state: LstmState[],
+): { ceSum: number; correct: number; count: number; state: LstmState[] } {
   const tokens = tf.tensor2d(w.inputs, [w.T, w.B], 'int32');
   const targets = tf.tensor2d(w.targets, [w.T, w.B], 'int32');
   const out = model.forwardEval(tokens, targets, state);

@@ -101,7 +101,8 @@ export function installFastWasmKernels(): void {
       const xs = Object.values(inputs) as Info[];
       const axis = tf.util.parseAxisParam(attrs!.axis as number, xs[0]!.shape)[0]!;
       const nonEmpty = xs.filter((t) => tf.util.sizeFromShape(t.shape) > 0);
-      if (nonEmpty.length === 0 || xs.some((t) => t.dtype !== xs[0]!.dtype || t.dtype === 'complex64')) return original.concat!.kernelFunc({ inputs, attrs, backend });
+      if (nonEmpty.length === 0 || xs.some((t) => t.dtype !== xs[0]!.dtype || t.dtype === 'complex64'))
+        return original.concat!.kernelFunc({ inputs, attrs, backend });
       return concatInto(backend as unknown as WasmBackendLike, nonEmpty, axis);
     },
     original.concat,

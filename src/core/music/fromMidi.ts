@@ -16,7 +16,13 @@ export function pieceFromMidi(bytes: Uint8Array, path?: string): MusicPiece {
   const ppq = parsed.ppq;
   return {
     notes: oneSoundPerKey(
-      parsed.notes.map((n) => ({ pitch: n.pitch, start: n.start / ppq, end: n.end / ppq, velocity: n.velocity, voice: n.voice })),
+      parsed.notes.map((n) => ({
+        pitch: n.pitch,
+        start: n.start / ppq,
+        end: n.end / ppq,
+        velocity: n.velocity,
+        voice: n.voice,
+      })),
       (n) => `${n.voice}${n.pitch}`,
     ).map(({ voice: _voice, ...n }) => n),
     tempos: header.tempos.map((t) => ({ beat: t.ticks / ppq, bpm: t.bpm })).sort((a, b) => a.beat - b.beat),

@@ -98,7 +98,9 @@ export function keyStability(notes: readonly MusicNote[], windowBeats: number): 
   for (let from = 0; from <= last; from += windowBeats) {
     const to = from + windowBeats;
     // Notes that sound in the window, cut to it, so a long note weighs only what it sounds there.
-    const inside = notes.filter((n) => n.start < to && n.end > from).map((n) => ({ ...n, start: Math.max(n.start, from), end: Math.min(n.end, to) }));
+    const inside = notes
+      .filter((n) => n.start < to && n.end > from)
+      .map((n) => ({ ...n, start: Math.max(n.start, from), end: Math.min(n.end, to) }));
     const k = estimateKey(inside);
     if (!k) continue;
     counted++;

@@ -84,7 +84,10 @@ export function measurePiece(piece: MusicPiece): PieceMeasures {
 }
 
 /** The key of the continuation against the key of its prompt. */
-export function keyContinuation(prompt: readonly MusicNote[], continuation: readonly MusicNote[]): { prompt: string; continuation: string; relation: KeyRelation } | null {
+export function keyContinuation(
+  prompt: readonly MusicNote[],
+  continuation: readonly MusicNote[],
+): { prompt: string; continuation: string; relation: KeyRelation } | null {
   const a = estimateKey(prompt);
   const b = estimateKey(continuation);
   if (!a || !b) return null;
@@ -105,7 +108,10 @@ const median = (v: readonly number[]): number | null => {
 const nonNull = (v: ReadonlyArray<number | null>): number[] => v.filter((x): x is number => x !== null);
 
 /** One set of pieces summarised: per-piece figures averaged (each piece weighs the same). */
-export function summarise(ms: readonly PieceMeasures[], continuations?: ReadonlyArray<ReturnType<typeof keyContinuation>>) {
+export function summarise(
+  ms: readonly PieceMeasures[],
+  continuations?: ReadonlyArray<ReturnType<typeof keyContinuation>>,
+) {
   const silences = nonNull(ms.map((m) => m.openingSilenceS));
   const cont = (continuations ?? []).filter((c): c is NonNullable<typeof c> => c !== null);
   return {
@@ -116,12 +122,19 @@ export function summarise(ms: readonly PieceMeasures[], continuations?: Readonly
     hangingNotesPerPiece: round(mean(ms.map((m) => m.hanging))),
     hangingNotesMax: ms.reduce((x, m) => Math.max(x, m.hanging), 0),
     longNoteTimeShare: round(mean(ms.map((m) => m.longNoteShare))),
-    openingSilence: { over2s: silences.filter((s) => s > 2).length, maxS: round(silences.length ? Math.max(...silences) : null, 2) },
-    velocity: { distinctMean: round(mean(ms.map((m) => m.velocityDistinct)), 2), stdMean: round(mean(ms.map((m) => m.velocityStd)), 2) },
+    openingSilence: {
+      over2s: silences.filter((s) => s > 2).length,
+      maxS: round(silences.length ? Math.max(...silences) : null, 2),
+    },
+    velocity: {
+      distinctMean: round(mean(ms.map((m) => m.velocityDistinct)), 2),
+      stdMean: round(mean(ms.map((m) => m.velocityStd)), 2),
+    },
     tempo: {
       bpm: counts(ms.map((m) => String(Math.round(m.bpm)))),
       effectiveBpmMean: round(mean(nonNull(ms.map((m) => m.effectiveBpm))), 1),
-      tempoChangesMean: round(mean(ms.map((m) => m.tempoChanges)), 1), meters: counts(ms.map((m) => m.meter)),
+      tempoChangesMean: round(mean(ms.map((m) => m.tempoChanges)), 1),
+      meters: counts(ms.map((m) => m.meter)),
     },
     ...(continuations
       ? {
@@ -140,9 +153,19 @@ export function summarise(ms: readonly PieceMeasures[], continuations?: Readonly
     polyphony: round(mean(nonNull(ms.map((m) => m.polyphonyMean)))),
     repetition2Bar: round(mean(nonNull(ms.map((m) => m.repetition)))),
     pitchRange: round(mean(ms.map((m) => m.pitchRange)), 1),
-    ioiBeats: { mean: round(mean(ms.flatMap((m) => m.dist.ioi))), median: round(median(ms.flatMap((m) => m.dist.ioi))) },
-    noteLengthBeats: { mean: round(mean(ms.flatMap((m) => m.dist.noteLength))), median: round(median(ms.flatMap((m) => m.dist.noteLength))) },
-    pitchClassHistogram: setHistogram(ms.map((m) => m.dist.pitchClass), (v) => v, 12).map((x) => +x.toFixed(4)),
+    ioiBeats: {
+      mean: round(mean(ms.flatMap((m) => m.dist.ioi))),
+      median: round(median(ms.flatMap((m) => m.dist.ioi))),
+    },
+    noteLengthBeats: {
+      mean: round(mean(ms.flatMap((m) => m.dist.noteLength))),
+      median: round(median(ms.flatMap((m) => m.dist.noteLength))),
+    },
+    pitchClassHistogram: setHistogram(
+      ms.map((m) => m.dist.pitchClass),
+      (v) => v,
+      12,
+    ).map((x) => +x.toFixed(4)),
   };
 }
 
@@ -166,9 +189,13 @@ export function overlaps(samples: readonly PieceMeasures[], human: readonly Piec
   const d = (k: keyof PieceMeasures['dist'], set: readonly PieceMeasures[]) => set.map((m) => m.dist[k]);
   const hist = (k: keyof PieceMeasures['dist'], bin: (v: number) => number, bins: number) =>
     round(histogramOverlap(setHistogram(d(k, samples), bin, bins), setHistogram(d(k, human), bin, bins)));
-  const kde = (k: keyof PieceMeasures['dist']) => round(kdeOverlap(pieceWeighted(d(k, samples), log2Beats), pieceWeighted(d(k, human), log2Beats), { minBandwidth: 0.1 }));
+  const kde = (k: keyof PieceMeasures['dist']) =>
+    round(
+      kdeOverlap(pieceWeighted(d(k, samples), log2Beats), pieceWeighted(d(k, human), log2Beats), { minBandwidth: 0.1 }),
+    );
   const vec = {
-    pitchClass: (m: PieceMeasures) => pitchClassHistogram(m.dist.pitchClass.map((pc) => ({ pitch: pc, start: 0, end: 1, velocity: 0 }))),
+    pitchClass: (m: PieceMeasures) =>
+      pitchClassHistogram(m.dist.pitchClass.map((pc) => ({ pitch: pc, start: 0, end: 1, velocity: 0 }))),
     ioi: (m: PieceMeasures) => [mean(m.dist.ioi) ?? 0],
     noteLength: (m: PieceMeasures) => setHistogram([m.dist.noteLength], lengthClass, 8),
     notesPerOnset: (m: PieceMeasures) => [m.notesPerOnsetMean ?? 0],

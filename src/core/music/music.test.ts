@@ -8,15 +8,32 @@ import { pieceFromMidi } from './fromMidi';
 import { estimateKey, keyName, keyRelation, keyStability } from './keyProfile';
 import { keyContinuation, measurePiece, overlaps, summarise } from './measure';
 import { beatAt, oneSoundPerKey, secondsAt, windowOf, type MusicNote, type MusicPiece } from './notes';
-import { hangingNotes, interOnsetIntervals, longNoteShare, notesPerOnset, openingSilenceSeconds, polyphony, velocityStats } from './noteStats';
+import {
+  hangingNotes,
+  interOnsetIntervals,
+  longNoteShare,
+  notesPerOnset,
+  openingSilenceSeconds,
+  polyphony,
+  velocityStats,
+} from './noteStats';
 import { histogramOverlap, kdeOverlap, yangLerchOverlap } from './overlap';
 import { repetitionShare } from './repetition';
 import { scaleConsistency } from './scale';
 
 const { Midi } = midiPkg;
 
-const note = (pitch: number, start: number, len: number, velocity = 80): MusicNote => ({ pitch, start, end: start + len, velocity });
-const piece = (notes: MusicNote[], bpm = 120): MusicPiece => ({ notes, tempos: [{ beat: 0, bpm }], meters: [{ beat: 0, numerator: 4, denominator: 4 }] });
+const note = (pitch: number, start: number, len: number, velocity = 80): MusicNote => ({
+  pitch,
+  start,
+  end: start + len,
+  velocity,
+});
+const piece = (notes: MusicNote[], bpm = 120): MusicPiece => ({
+  notes,
+  tempos: [{ beat: 0, bpm }],
+  meters: [{ beat: 0, numerator: 4, denominator: 4 }],
+});
 /** C major scale up and down in quarter notes, ending on a repeated C: 16 beats (4 bars), repeated `times`. */
 const cMajorScale = (times = 1): MusicNote[] => {
   const up = [60, 62, 64, 65, 67, 69, 71, 72];
@@ -56,7 +73,8 @@ describe('key (Krumhansl–Kessler)', () => {
   });
 
   it('gives stability 2/3 when one of three 4-bar windows is in F# major', () => {
-    const shifted = (by: number, pitch: number) => cMajorScale(1).map((n) => ({ ...n, pitch: n.pitch + pitch, start: n.start + by, end: n.end + by }));
+    const shifted = (by: number, pitch: number) =>
+      cMajorScale(1).map((n) => ({ ...n, pitch: n.pitch + pitch, start: n.start + by, end: n.end + by }));
     expect(keyStability([...shifted(0, 0), ...shifted(16, 6), ...shifted(32, 0)], 16)).toBeCloseTo(2 / 3);
   });
 
@@ -84,12 +102,22 @@ describe('note statistics', () => {
   });
 
   it('gives the share of note-time in notes of 4+ beats', () => {
-    expect(longNoteShare([note(60, 0, 4), note(62, 0, 1), note(64, 1, 1), note(65, 2, 1), note(67, 3, 1)])).toBeCloseTo(0.5);
+    expect(longNoteShare([note(60, 0, 4), note(62, 0, 1), note(64, 1, 1), note(65, 2, 1), note(67, 3, 1)])).toBeCloseTo(
+      0.5,
+    );
   });
 
   it('measures opening silence in seconds through the tempo map', () => {
     expect(openingSilenceSeconds(piece([note(60, 6, 1)], 120))).toBeCloseTo(3);
-    expect(openingSilenceSeconds({ ...piece([note(60, 6, 1)]), tempos: [{ beat: 0, bpm: 60 }, { beat: 2, bpm: 120 }] })).toBeCloseTo(4);
+    expect(
+      openingSilenceSeconds({
+        ...piece([note(60, 6, 1)]),
+        tempos: [
+          { beat: 0, bpm: 60 },
+          { beat: 2, bpm: 120 },
+        ],
+      }),
+    ).toBeCloseTo(4);
     expect(openingSilenceSeconds(piece([]))).toBeNull();
   });
 
@@ -102,7 +130,15 @@ describe('note statistics', () => {
 
   it('counts notes per onset, polyphony with notes capped at a bar, and IOIs', () => {
     // A C major triad, a held bass of 12 beats, then a single note every beat.
-    const notes = [note(48, 0, 12), note(60, 0, 1), note(64, 0, 1), note(67, 0, 1), note(72, 1, 1), note(74, 2, 1), note(76, 5, 1)];
+    const notes = [
+      note(48, 0, 12),
+      note(60, 0, 1),
+      note(64, 0, 1),
+      note(67, 0, 1),
+      note(72, 1, 1),
+      note(74, 2, 1),
+      note(76, 5, 1),
+    ];
     expect(notesPerOnset(notes)).toEqual([4, 1, 1, 1]);
     expect(interOnsetIntervals(notes)).toEqual([1, 1, 3]);
     // The bass counts for its first bar (beats 0–4) only: at beat 5 only the new note sounds.
@@ -115,7 +151,9 @@ describe('repetition', () => {
     const figure = [60, 64, 67, 72, 67, 64, 62, 59].map((p, i) => note(p, i, 1));
     const four = [0, 1, 2, 3].flatMap((k) => figure.map((n) => ({ ...n, start: n.start + 8 * k, end: n.end + 8 * k })));
     expect(repetitionShare(four, 8)).toBe(1);
-    const diff = [0, 1, 2, 3].flatMap((k) => figure.map((n) => ({ ...n, pitch: n.pitch + k, start: n.start + 8 * k, end: n.end + 8 * k })));
+    const diff = [0, 1, 2, 3].flatMap((k) =>
+      figure.map((n) => ({ ...n, pitch: n.pitch + k, start: n.start + 8 * k, end: n.end + 8 * k })),
+    );
     expect(repetitionShare(diff, 8)).toBe(0);
   });
 
@@ -123,7 +161,10 @@ describe('repetition', () => {
     const figure = [60, 64, 67, 72, 67, 64, 62, 59].map((p, i) => note(p, i, 1));
     const added = [...figure, ...figure.map((n) => ({ ...n, start: n.start + 8, end: n.end + 8 })), note(84, 8.5, 0.5)];
     expect(repetitionShare(added, 8)).toBe(1); // 8 shared of 9
-    const changed = [...figure, ...figure.map((n, i) => ({ ...n, pitch: i === 0 ? 61 : n.pitch, start: n.start + 8, end: n.end + 8 }))];
+    const changed = [
+      ...figure,
+      ...figure.map((n, i) => ({ ...n, pitch: i === 0 ? 61 : n.pitch, start: n.start + 8, end: n.end + 8 })),
+    ];
     expect(repetitionShare(changed, 8)).toBe(0); // 7 shared of 9
   });
 });
@@ -143,7 +184,10 @@ describe('overlap', () => {
       // Acklam-free inverse via Box–Muller on a grid would be random; use the logit approximation.
       return Math.sqrt(Math.PI / 8) * Math.log(p / (1 - p));
     });
-    const oa = kdeOverlap(q, q.map((x) => x + 1))!;
+    const oa = kdeOverlap(
+      q,
+      q.map((x) => x + 1),
+    )!;
     expect(oa).toBeGreaterThan(0.55);
     expect(oa).toBeLessThan(0.68);
   });
@@ -157,7 +201,9 @@ describe('overlap', () => {
   });
 
   it('measures a set against itself as a full overlap on every feature', () => {
-    const a = [demo('Mozart/mz_545_3.mid'), demo('Clementi/clementi_opus36_1_2.mid'), demo('Haydn/haydn_8_2.mid')].map((p) => measurePiece(windowOf(p, 0, 64)));
+    const a = [demo('Mozart/mz_545_3.mid'), demo('Clementi/clementi_opus36_1_2.mid'), demo('Haydn/haydn_8_2.mid')].map(
+      (p) => measurePiece(windowOf(p, 0, 64)),
+    );
     const o = overlaps(a, a);
     for (const v of Object.values(o.direct)) expect(v).toBeCloseTo(1, 2);
   });
@@ -173,7 +219,10 @@ describe('pieces from MIDI files', () => {
     t.addNote({ midi: 60, ticks: 0, durationTicks: Q, velocity: 100 / 127 });
     t.addNote({ midi: 64, ticks: 3 * Q, durationTicks: 2 * Q, velocity: 50 / 127 });
     const p = pieceFromMidi(m.toArray(), 'test.mid');
-    expect(p.notes.map((n) => [n.pitch, n.start, n.end, n.velocity])).toEqual([[60, 0, 1, 100], [64, 3, 5, 50]]);
+    expect(p.notes.map((n) => [n.pitch, n.start, n.end, n.velocity])).toEqual([
+      [60, 0, 1, 100],
+      [64, 3, 5, 50],
+    ]);
     expect(p.tempos[0]!.bpm).toBeCloseTo(90);
     expect(p.meters[0]).toMatchObject({ numerator: 3, denominator: 4 });
     const ms = measurePiece(p);
@@ -187,9 +236,25 @@ describe('pieces from MIDI files', () => {
   it('lets a key sound once at a time: a re-strike under the pedal ends the earlier sound', () => {
     // Two quarter notes on C4 and one on E4 under a pedal held for two bars: the reader makes each
     // last to the pedal's release; the re-struck C4 must not sound twice.
-    const bytes = makeMidi([{ notes: [[60, 0, Q], [64, 0, Q], [60, 2 * Q, Q]], pedal: [[0, 127], [8 * Q, 0]] }]);
+    const bytes = makeMidi([
+      {
+        notes: [
+          [60, 0, Q],
+          [64, 0, Q],
+          [60, 2 * Q, Q],
+        ],
+        pedal: [
+          [0, 127],
+          [8 * Q, 0],
+        ],
+      },
+    ]);
     const p = pieceFromMidi(bytes);
-    expect(p.notes.map((n) => [n.pitch, n.start, n.end])).toEqual([[60, 0, 2], [64, 0, 8], [60, 2, 8]]);
+    expect(p.notes.map((n) => [n.pitch, n.start, n.end])).toEqual([
+      [60, 0, 2],
+      [64, 0, 8],
+      [60, 2, 8],
+    ]);
     expect(polyphony(p.notes, 4)).toEqual([2, 2]);
     expect(oneSoundPerKey([note(60, 0, 1), note(60, 0, 3, 90)])).toEqual([note(60, 0, 3, 90)]);
   });

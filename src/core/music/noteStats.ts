@@ -96,7 +96,10 @@ export function notesPerOnset(notes: readonly MusicNote[]): number[] {
 export function polyphony(notes: readonly MusicNote[], capBeats: number): number[] {
   const o = onsets(notes);
   const spans = notes
-    .map((n) => ({ s: stepOf(n.start), e: Math.max(stepOf(n.start) + 1, Math.min(stepOf(n.end), stepOf(n.start + capBeats))) }))
+    .map((n) => ({
+      s: stepOf(n.start),
+      e: Math.max(stepOf(n.start) + 1, Math.min(stepOf(n.end), stepOf(n.start + capBeats))),
+    }))
     .sort((a, b) => a.s - b.s);
   // Sweep: notes started so far, minus those whose end has passed.
   const ends: number[] = [];

@@ -94,7 +94,10 @@ export function windowOf(piece: MusicPiece, from: number, to: number): MusicPiec
  * construction; applying it to human files too keeps pedal overlaps from inflating polyphony and
  * note lengths. `keyOf` tells keys apart (pitch, or voice and pitch).
  */
-export function oneSoundPerKey<T extends MusicNote>(notes: readonly T[], keyOf: (n: T) => string | number = (n) => n.pitch): T[] {
+export function oneSoundPerKey<T extends MusicNote>(
+  notes: readonly T[],
+  keyOf: (n: T) => string | number = (n) => n.pitch,
+): T[] {
   const byKey = new Map<string | number, T[]>();
   for (const n of notes) {
     const k = keyOf(n);

@@ -5,7 +5,11 @@
  */
 
 /** Each piece's values as a normalised histogram over `bins`, averaged over pieces with values: every piece weighs the same. */
-export function setHistogram(perPiece: readonly (readonly number[])[], bin: (v: number) => number, bins: number): number[] {
+export function setHistogram(
+  perPiece: readonly (readonly number[])[],
+  bin: (v: number) => number,
+  bins: number,
+): number[] {
   const h = new Array<number>(bins).fill(0);
   const used = perPiece.filter((vs) => vs.length > 0);
   for (const vs of used) for (const v of vs) h[Math.min(bins - 1, Math.max(0, bin(v)))]! += 1 / vs.length / used.length;
@@ -81,7 +85,10 @@ export function kdeOverlap(
 }
 
 /** Per-piece value lists as weighted points: each piece weighs the same, whatever its note count. */
-export function pieceWeighted(perPiece: readonly (readonly number[])[], f: (v: number) => number = (v) => v): Weighted[] {
+export function pieceWeighted(
+  perPiece: readonly (readonly number[])[],
+  f: (v: number) => number = (v) => v,
+): Weighted[] {
   const used = perPiece.filter((vs) => vs.length > 0);
   return used.flatMap((vs) => vs.map((v) => ({ x: f(v), w: 1 / vs.length / used.length })));
 }
@@ -100,10 +107,14 @@ function euclid(a: readonly number[], b: readonly number[]): number {
  * among themselves. Null with fewer than three reference pieces (three distances, the least a
  * density can be estimated from) or no generated ones.
  */
-export function yangLerchOverlap(reference: readonly (readonly number[])[], generated: readonly (readonly number[])[]): { oa: number; intraMean: number; interMean: number } | null {
+export function yangLerchOverlap(
+  reference: readonly (readonly number[])[],
+  generated: readonly (readonly number[])[],
+): { oa: number; intraMean: number; interMean: number } | null {
   if (reference.length < 3 || generated.length === 0) return null;
   const intra: number[] = [];
-  for (let i = 0; i < reference.length; i++) for (let j = i + 1; j < reference.length; j++) intra.push(euclid(reference[i]!, reference[j]!));
+  for (let i = 0; i < reference.length; i++)
+    for (let j = i + 1; j < reference.length; j++) intra.push(euclid(reference[i]!, reference[j]!));
   const inter: number[] = [];
   for (const g of generated) for (const r of reference) inter.push(euclid(g, r));
   const oa = kdeOverlap(intra, inter);

@@ -28,7 +28,11 @@ export function pitchOnsetSegments(notes: readonly MusicNote[], segmentBeats: nu
  * Share of non-empty segments after the first non-empty one whose pitch-onset set has Jaccard ≥ 0.8
  * with some earlier non-empty segment: how much of the music comes back. Null with fewer than two.
  */
-export function repetitionShare(notes: readonly MusicNote[], segmentBeats: number, threshold = REPEAT_JACCARD): number | null {
+export function repetitionShare(
+  notes: readonly MusicNote[],
+  segmentBeats: number,
+  threshold = REPEAT_JACCARD,
+): number | null {
   const segs = pitchOnsetSegments(notes, segmentBeats).filter((s) => s.size > 0);
   if (segs.length < 2) return null;
   let back = 0;

@@ -22,6 +22,10 @@ export function scaleConsistency(notes: readonly MusicNote[]): number | null {
   const pc = new Array<number>(12).fill(0);
   for (const n of notes) pc[((n.pitch % 12) + 12) % 12]!++;
   let best = 0;
-  for (const mask of SCALES) best = Math.max(best, pc.reduce((s, c, i) => s + (mask[i] ? c : 0), 0));
+  for (const mask of SCALES)
+    best = Math.max(
+      best,
+      pc.reduce((s, c, i) => s + (mask[i] ? c : 0), 0),
+    );
   return best / notes.length;
 }

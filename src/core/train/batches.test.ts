@@ -42,7 +42,9 @@ describe('BPTT batches', () => {
     // Round-robin puts all three long pieces in one stream: the other ends after 6 tokens.
     expect(count(new BpttBatches(skewedItems, 2, 4, toks, EOS))).toBe(1);
     // By length the streams get 44 and 25 tokens: six windows instead of one.
-    expect(count(new BpttBatches(skewedItems, 2, 4, toks, EOS, undefined, (it) => skewed[it.pieceId]!))).toBeGreaterThanOrEqual(5);
+    expect(
+      count(new BpttBatches(skewedItems, 2, 4, toks, EOS, undefined, (it) => skewed[it.pieceId]!)),
+    ).toBeGreaterThanOrEqual(5);
   });
 
   it('resumes exactly from saved cursors', () => {

@@ -1,5 +1,13 @@
 import type { Catalog } from '../catalog/catalog';
-import { encodeSteps, quantize, transpose, validShifts, type EncodingName, type EncodingOptions, type StepNote } from '../encoding';
+import {
+  encodeSteps,
+  quantize,
+  transpose,
+  validShifts,
+  type EncodingName,
+  type EncodingOptions,
+  type StepNote,
+} from '../encoding';
 import type { Vocab } from './vocab';
 
 export interface Item {

@@ -16,12 +16,21 @@ const tiny = { encoding: 'notewise' as const, preset: 'tiny' as const, valTokens
 
 /** Each event as its type, with the checkpoint kind and the step. */
 const trace = (events: TrainEvent[]): string[] =>
-  events.filter((e) => e.type !== 'step').map((e) => (e.type === 'checkpoint' ? `checkpoint:${e.kind}@${e.step}` : 'step' in e ? `${e.type}@${e.step}` : e.type));
+  events
+    .filter((e) => e.type !== 'step')
+    .map((e) =>
+      e.type === 'checkpoint' ? `checkpoint:${e.kind}@${e.step}` : 'step' in e ? `${e.type}@${e.step}` : e.type,
+    );
 
 describe('the training loop', () => {
   it('validates every evalEvery steps and at a budget between them, keeping best and latest, then finishes', async () => {
     const events: TrainEvent[] = [];
-    const r = await train(t.catalog, t.home, { ...tiny, steps: 7, evalEvery: 5, patience: 0 }, { onEvent: (e) => events.push(e) });
+    const r = await train(
+      t.catalog,
+      t.home,
+      { ...tiny, steps: 7, evalEvery: 5, patience: 0 },
+      { onEvent: (e) => events.push(e) },
+    );
     expect(r.status).toBe('finished');
     expect(events.filter((e) => e.type === 'step').map((e) => e.step)).toEqual([1, 2, 3, 4, 5, 6, 7]);
     const tr = trace(events);
@@ -37,10 +46,26 @@ describe('the training loop', () => {
 
   it('stops early when validation does not improve for `patience` validations (a learning rate of 0 never improves)', async () => {
     const events: TrainEvent[] = [];
-    const r = await train(t.catalog, t.home, { ...tiny, steps: 50, evalEvery: 2, patience: 1, overrides: { lr: 0 } }, { onEvent: (e) => events.push(e) });
+    const r = await train(
+      t.catalog,
+      t.home,
+      { ...tiny, steps: 50, evalEvery: 2, patience: 1, overrides: { lr: 0 } },
+      { onEvent: (e) => events.push(e) },
+    );
     expect(r.status).toBe('finished');
-    expect(trace(events).slice(1)).toEqual(['eval@2', 'checkpoint:best@2', 'checkpoint:latest@2', 'eval@4', 'checkpoint:latest@4', 'end@4']);
-    expect(events.at(-1)).toMatchObject({ status: 'finished', code: 'early-stop', reason: 'early stopping: validation loss has not improved for 1 validations' });
+    expect(trace(events).slice(1)).toEqual([
+      'eval@2',
+      'checkpoint:best@2',
+      'checkpoint:latest@2',
+      'eval@4',
+      'checkpoint:latest@4',
+      'end@4',
+    ]);
+    expect(events.at(-1)).toMatchObject({
+      status: 'finished',
+      code: 'early-stop',
+      reason: 'early stopping: validation loss has not improved for 1 validations',
+    });
   });
 
   it('pauses between two steps when the run row asks, saving the latest checkpoint where it paused', async () => {
@@ -58,7 +83,13 @@ describe('the training loop', () => {
     );
     expect(r.status).toBe('paused');
     expect(trace(events).slice(1)).toEqual(['checkpoint:latest@3', 'end@3']);
-    expect(t.catalog.runs.get(r.runId)).toMatchObject({ status: 'paused', endCode: 'user-pause', endReason: 'paused by the user', requested: null, step: 3 });
+    expect(t.catalog.runs.get(r.runId)).toMatchObject({
+      status: 'paused',
+      endCode: 'user-pause',
+      endReason: 'paused by the user',
+      requested: null,
+      step: 3,
+    });
     expect(t.catalog.runs.checkpoints(r.runId).map((c) => [c.kind, c.step])).toEqual([['latest', 3]]);
   });
 
@@ -79,6 +110,11 @@ describe('the training loop', () => {
     );
     expect(r.status).toBe('stopped');
     expect(trace(events).slice(1)).toEqual(['checkpoint:latest@2', 'end@2']);
-    expect(events.at(-1)).toMatchObject({ status: 'stopped', code: 'user-stop', reason: 'stopped by the user', bestValLoss: null });
+    expect(events.at(-1)).toMatchObject({
+      status: 'stopped',
+      code: 'user-stop',
+      reason: 'stopped by the user',
+      bestValLoss: null,
+    });
   });
 });

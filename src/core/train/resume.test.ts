@@ -28,7 +28,10 @@ function snapshot(dir: string): Record<string, string> {
   return out;
 }
 
-async function trainTiny(home: string, what: Parameters<typeof train>[2]): Promise<{ events: TrainEvent[]; runId: string; status: string }> {
+async function trainTiny(
+  home: string,
+  what: Parameters<typeof train>[2],
+): Promise<{ events: TrainEvent[]; runId: string; status: string }> {
   const catalog = Catalog.open(home);
   const events: TrainEvent[] = [];
   try {
@@ -45,7 +48,14 @@ function stopFinishedRun(c: Catalog, runId: string): void {
   c.runs.end(runId, { status: 'stopped', code: 'user-stop', reason: 'stopped by the user' });
 }
 
-const tiny = { encoding: 'notewise' as const, preset: 'tiny' as const, steps: 20, evalEvery: 10, valTokens: 400, backend: 'auto' as const };
+const tiny = {
+  encoding: 'notewise' as const,
+  preset: 'tiny' as const,
+  steps: 20,
+  evalEvery: 10,
+  valTokens: 400,
+  backend: 'auto' as const,
+};
 
 beforeAll(async () => {
   root = fs.mkdtempSync(path.join(os.tmpdir(), 'clara-resume-'));
@@ -60,7 +70,9 @@ describe('resuming runs', () => {
   it('stores checkpoint paths relative to the data folder, so a copied folder resumes on its own files only', async () => {
     const { runId } = await trainTiny(original, tiny);
     const c = Catalog.open(original);
-    const stored = Catalog.internalDb(c).prepare(`SELECT path FROM checkpoints WHERE run_id = ?`).all(runId) as Array<{ path: string }>;
+    const stored = Catalog.internalDb(c).prepare(`SELECT path FROM checkpoints WHERE run_id = ?`).all(runId) as Array<{
+      path: string;
+    }>;
     c.close();
     expect(stored.length).toBe(2);
     for (const s of stored) expect(s.path).toMatch(new RegExp(`^runs/${runId}/(best|latest)-\\d{8}$`));
@@ -80,9 +92,16 @@ describe('resuming runs', () => {
     const { runId } = await trainTiny(original, tiny);
     // Make the catalog look as an older version wrote it: absolute paths, schema version 4.
     const c = Catalog.open(original);
-    Catalog.internalDb(c).prepare(`UPDATE checkpoints SET path = ? || '/' || path WHERE path NOT LIKE '/%'`).run(original);
+    Catalog.internalDb(c)
+      .prepare(`UPDATE checkpoints SET path = ? || '/' || path WHERE path NOT LIKE '/%'`)
+      .run(original);
     // Undo the later steps' columns too, so the migrations run on what version 4 had.
-    for (const [table, column] of [['imports', 'pid'], ['imports', 'heartbeat_at'], ['pieces', 'timing'], ['samples', 'parent_id']])
+    for (const [table, column] of [
+      ['imports', 'pid'],
+      ['imports', 'heartbeat_at'],
+      ['pieces', 'timing'],
+      ['samples', 'parent_id'],
+    ])
       Catalog.internalDb(c).exec(`ALTER TABLE ${table} DROP COLUMN ${column}`);
     Catalog.internalDb(c).pragma('user_version = 4');
     c.close();
@@ -90,14 +109,18 @@ describe('resuming runs', () => {
     fs.cpSync(original, copy, { recursive: true });
     const before = snapshot(original);
     const cc = Catalog.open(copy);
-    const paths = Catalog.internalDb(cc).prepare(`SELECT path FROM checkpoints WHERE run_id = ?`).all(runId) as Array<{ path: string }>;
+    const paths = Catalog.internalDb(cc).prepare(`SELECT path FROM checkpoints WHERE run_id = ?`).all(runId) as Array<{
+      path: string;
+    }>;
     expect(paths.every((p) => p.path.startsWith('runs/'))).toBe(true);
     cc.close();
     await trainTiny(copy, { resume: runId, steps: 15, backend: 'auto' });
     expect(snapshot(original)).toEqual(before);
     // The original, opened in place, keeps its own files (now relative).
     const co = Catalog.open(original);
-    expect(co.runs.checkpoints(runId).every((cp) => cp.path.startsWith(original + path.sep) && fs.existsSync(cp.path))).toBe(true);
+    expect(
+      co.runs.checkpoints(runId).every((cp) => cp.path.startsWith(original + path.sep) && fs.existsSync(cp.path)),
+    ).toBe(true);
     co.close();
   }, 120_000);
 
@@ -114,7 +137,9 @@ describe('resuming runs', () => {
     const r = await trainTiny(home, { resume: runId, steps: 5, backend: 'auto' });
     const start = r.events.find((e) => e.type === 'start')!;
     expect(start).toMatchObject({ resumed: true, fromStep: best.step });
-    expect(start.type === 'start' && start.notes.join(' ')).toMatch(/latest checkpoint .* is missing: resuming from the best one, step \d+/);
+    expect(start.type === 'start' && start.notes.join(' ')).toMatch(
+      /latest checkpoint .* is missing: resuming from the best one, step \d+/,
+    );
   }, 120_000);
 
   it('refuses to resume when no recorded checkpoint is on disk, and changes nothing', async () => {
@@ -128,11 +153,16 @@ describe('resuming runs', () => {
     const metricsBefore = c.runs.metrics(runId).length;
     c.close();
     for (const cp of cps) fs.rmSync(cp.path, { recursive: true });
-    await expect(trainTiny(home, { resume: runId, backend: 'auto' })).rejects.toThrow(/runs\/.*: cannot resume run .*: its checkpoint folder is missing/);
+    await expect(trainTiny(home, { resume: runId, backend: 'auto' })).rejects.toThrow(
+      /runs\/.*: cannot resume run .*: its checkpoint folder is missing/,
+    );
     const after = Catalog.open(home);
     expect(after.runs.get(runId).status).toBe('stopped');
     expect(after.runs.metrics(runId).length).toBe(metricsBefore);
-    expect(after.runs.checkpoints(runId).find((x) => x.kind === 'best')).toMatchObject({ step: best.step, valLoss: best.valLoss });
+    expect(after.runs.checkpoints(runId).find((x) => x.kind === 'best')).toMatchObject({
+      step: best.step,
+      valLoss: best.valLoss,
+    });
     after.close();
   }, 120_000);
 
@@ -171,7 +201,15 @@ describe('the run row', () => {
     const c = Catalog.open(path.join(root, 'best'));
     c.runs.create({ id: 'r2', encoding: 'notewise', preset: 'tiny', config: {}, backend: 'auto' });
     const put = (step: number, valLoss: number) =>
-      c.runs.putCheckpoint({ runId: 'r2', kind: 'best', step, epoch: 0, valLoss, trainLoss: null, path: path.join(c.paths.root, 'runs', 'r2', `best-${step}`) });
+      c.runs.putCheckpoint({
+        runId: 'r2',
+        kind: 'best',
+        step,
+        epoch: 0,
+        valLoss,
+        trainLoss: null,
+        path: path.join(c.paths.root, 'runs', 'r2', `best-${step}`),
+      });
     expect(put(10, 3)).toEqual({ accepted: true, replaced: null });
     expect(put(20, 3.5)).toEqual({ accepted: false, replaced: null });
     expect(put(30, 2.5)).toMatchObject({ accepted: true, replaced: path.join(c.paths.root, 'runs', 'r2', 'best-10') });

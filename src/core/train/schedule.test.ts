@@ -7,7 +7,8 @@ describe('learning-rate schedules', () => {
     expect(learningRate('one-cycle', 1, 0.1)).toBeCloseTo(1);
     expect(learningRate('one-cycle', 1, 0.55)).toBeCloseTo(0.50005, 4);
     expect(learningRate('one-cycle', 1, 1)).toBeCloseTo(1e-4);
-    for (let p = 0.1; p < 1; p += 0.05) expect(learningRate('one-cycle', 1, p + 0.05)).toBeLessThanOrEqual(learningRate('one-cycle', 1, p));
+    for (let p = 0.1; p < 1; p += 0.05)
+      expect(learningRate('one-cycle', 1, p + 0.05)).toBeLessThanOrEqual(learningRate('one-cycle', 1, p));
   });
 
   it('cosine warms up from zero and ends at zero; progress is clamped', () => {

@@ -25,7 +25,20 @@ afterAll(() => fs.rmSync(home, { recursive: true, force: true }));
 
 describe('training survives kill -9', () => {
   it('trains the tiny preset, is killed mid-run, resumes from its last checkpoint and ends better than it began', async () => {
-    const args = ['train', '--preset', 'tiny', '--steps', '360', '--eval-every', '60', '--val-tokens', '3000', '--json', '--data-dir', home];
+    const args = [
+      'train',
+      '--preset',
+      'tiny',
+      '--steps',
+      '360',
+      '--eval-every',
+      '60',
+      '--val-tokens',
+      '3000',
+      '--json',
+      '--data-dir',
+      home,
+    ];
     const child = spawn(process.execPath, [bin, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
     const first: Ev[] = [];
     await new Promise<void>((resolve, reject) => {
@@ -45,10 +58,14 @@ describe('training survives kill -9', () => {
     await new Promise((r) => (child.exitCode !== null || child.signalCode !== null ? r(null) : child.on('exit', r)));
     const start = first.find((e) => e.type === 'start')!;
     const runId = start.runId as string;
-    const killedAt = (first.filter((e) => e.type === 'checkpoint').at(-1)!.step as number);
+    const killedAt = first.filter((e) => e.type === 'checkpoint').at(-1)!.step as number;
     const firstEval = first.find((e) => e.type === 'eval')!.valLoss as number;
 
-    const listed = JSON.parse(clara(['runs', '--json']).stdout) as Array<{ id: string; status: string; checkpoints: Array<{ kind: string; step: number }> }>;
+    const listed = JSON.parse(clara(['runs', '--json']).stdout) as Array<{
+      id: string;
+      status: string;
+      checkpoints: Array<{ kind: string; step: number }>;
+    }>;
     const run = listed.find((r) => r.id === runId)!;
     expect(run.status).toBe('interrupted');
     expect(run.checkpoints.find((c) => c.kind === 'latest')!.step).toBe(killedAt);
@@ -60,7 +77,10 @@ describe('training survives kill -9', () => {
 
     const resumed = clara(['train', '--resume', runId, '--json']);
     expect(resumed.code, resumed.stderr).toBe(0);
-    const events = resumed.stdout.trim().split('\n').map((l) => JSON.parse(l) as Ev);
+    const events = resumed.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Ev);
     const rs = events.find((e) => e.type === 'start')!;
     expect(rs.resumed).toBe(true);
     expect(rs.fromStep).toBe(killedAt);
@@ -73,9 +93,25 @@ describe('training survives kill -9', () => {
   });
 
   it('stops a diverging run with a clear reason and without saving poisoned weights', () => {
-    const r = clara(['train', '--preset', 'tiny', '--steps', '60', '--eval-every', '5', '--val-tokens', '500', '--lr', '1e8', '--json']);
+    const r = clara([
+      'train',
+      '--preset',
+      'tiny',
+      '--steps',
+      '60',
+      '--eval-every',
+      '5',
+      '--val-tokens',
+      '500',
+      '--lr',
+      '1e8',
+      '--json',
+    ]);
     expect(r.code).toBe(1);
-    const events = r.stdout.trim().split('\n').map((l) => JSON.parse(l) as Ev);
+    const events = r.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Ev);
     const end = events.at(-1)!;
     expect(end).toMatchObject({ type: 'end', status: 'failed' });
     expect(end.reason).toMatch(/the loss diverged .* at step \d+; the latest checkpoint \(step \d+\) is intact/);

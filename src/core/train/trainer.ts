@@ -3,7 +3,12 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Catalog } from '../catalog/catalog';
 import type { Ensemble } from '../midi/types';
-import { resolveEncodingOptions, withSavedDefaults, type EncodingName, type EncodingOptions } from '../encoding/options';
+import {
+  resolveEncodingOptions,
+  withSavedDefaults,
+  type EncodingName,
+  type EncodingOptions,
+} from '../encoding/options';
 import { ClaraError, errorMessage } from '../errors';
 import { Adam } from '../model/adam';
 import { AwdLstm } from '../model/awdLstm';
@@ -90,17 +95,34 @@ function newRunId(): string {
   return `${d}-${crypto.randomBytes(2).toString('hex')}`;
 }
 
-function resolveConfig(catalog: Catalog, o: TrainOptions, corpus: (enc: EncodingOptions) => CorpusTokens): { config: RunConfig; items: Item[] } {
+function resolveConfig(
+  catalog: Catalog,
+  o: TrainOptions,
+  corpus: (enc: EncodingOptions) => CorpusTokens,
+): { config: RunConfig; items: Item[] } {
   const preset = PRESETS[o.preset];
   if (!preset) throw new ClaraError(`unknown preset "${o.preset}"`, 'bad-option', '--preset');
   const p = { ...preset, ...(o.overrides ?? {}) };
   const encodingOptions = resolveEncodingOptions(o.encodingOptions);
   const tokens = corpus(encodingOptions);
-  const selection = { composers: o.composers?.length ? o.composers : null, ensembles: o.ensembles?.length ? o.ensembles : null };
+  const selection = {
+    composers: o.composers?.length ? o.composers : null,
+    ensembles: o.ensembles?.length ? o.ensembles : null,
+  };
   const items = selectItems(catalog, selection, tokens, 'train');
   const test = selectItems(catalog, selection, tokens, 'test');
-  if (items.length === 0) throw new ClaraError('no training pieces match the selection; import music or widen --composers', 'no-data', 'corpus');
-  if (test.length === 0) throw new ClaraError('no test pieces match the selection: validation needs at least one held-out piece', 'no-data', 'corpus');
+  if (items.length === 0)
+    throw new ClaraError(
+      'no training pieces match the selection; import music or widen --composers',
+      'no-data',
+      'corpus',
+    );
+  if (test.length === 0)
+    throw new ClaraError(
+      'no test pieces match the selection: validation needs at least one held-out piece',
+      'no-data',
+      'corpus',
+    );
   const withSolo = [...items, ...test].some((it) => tokens.hasSolo(it.pieceId));
   let vocab: Vocab;
   if (o.encoding === 'chordwise') {
@@ -170,11 +192,22 @@ function typicalBpm(catalog: Catalog, items: Item[]): number {
 }
 
 /** The run's data: its training pieces in every valid key, or its test pieces in their own key. */
-function selectItems(catalog: Catalog, c: Pick<RunConfig, 'composers' | 'ensembles'>, tokens: CorpusTokens, split: 'train' | 'test'): Item[] {
+function selectItems(
+  catalog: Catalog,
+  c: Pick<RunConfig, 'composers' | 'ensembles'>,
+  tokens: CorpusTokens,
+  split: 'train' | 'test',
+): Item[] {
   return catalog
     .listPieces({ split })
-    .filter((x) => (!c.composers || c.composers.includes(x.composer)) && (!c.ensembles || c.ensembles.includes(x.ensemble)))
-    .flatMap((x) => (split === 'train' ? tokens.validShifts(x.id).map((shift) => ({ pieceId: x.id, shift })) : [{ pieceId: x.id, shift: 0 }]));
+    .filter(
+      (x) => (!c.composers || c.composers.includes(x.composer)) && (!c.ensembles || c.ensembles.includes(x.ensemble)),
+    )
+    .flatMap((x) =>
+      split === 'train'
+        ? tokens.validShifts(x.id).map((shift) => ({ pieceId: x.id, shift }))
+        : [{ pieceId: x.id, shift: 0 }],
+    );
 }
 
 /** Validation windows: the test pieces in their original key, one after another, cut into B rows. */
@@ -242,7 +275,15 @@ export interface ResumeOptions {
   until?: string;
 }
 
-const FRESH_STATE: TrainerState = { step: 0, epoch: 0, cursors: null, bestValLoss: null, evalsSinceBest: 0, elapsedS: 0, lastTrainLoss: null };
+const FRESH_STATE: TrainerState = {
+  step: 0,
+  epoch: 0,
+  cursors: null,
+  bestValLoss: null,
+  evalsSinceBest: 0,
+  elapsedS: 0,
+  lastTrainLoss: null,
+};
 
 /**
  * Takes a stopped run (atomically: two resumes of one run cannot both train it) and loads where it
@@ -250,18 +291,26 @@ const FRESH_STATE: TrainerState = { step: 0, epoch: 0, cursors: null, bestValLos
  * one — a fresh start. A checkpoint the catalog records but the disk lacks is an error, never a
  * silent restart. A budget given here replaces the stored one and is counted from the resume point.
  */
-function resumeRun(catalog: Catalog, what: ResumeOptions): { config: RunConfig; model: AwdLstm; optimizer: Adam; state: TrainerState; notes: string[] } {
+function resumeRun(
+  catalog: Catalog,
+  what: ResumeOptions,
+): { config: RunConfig; model: AwdLstm; optimizer: Adam; state: TrainerState; notes: string[] } {
   const runs = catalog.runs;
   const before = runs.get(what.resume);
   const newBudget = what.steps !== undefined || what.hours !== undefined || what.until !== undefined;
   if (before.status === 'finished' && !newBudget)
-    throw new ClaraError(`run ${before.id} already finished (${before.endReason ?? 'budget reached'}); give --steps, --hours or --until to train it further`, 'finished', 'run');
+    throw new ClaraError(
+      `run ${before.id} already finished (${before.endReason ?? 'budget reached'}); give --steps, --hours or --until to train it further`,
+      'finished',
+      'run',
+    );
   const run = runs.claim(what.resume, { newBudget });
   try {
     const notes: string[] = [];
     const saved = run.config as RunConfig;
     const stored: RunConfig = { ...saved, encodingOptions: withSavedDefaults(saved.encodingOptions) };
-    const makeOpt = (m: AwdLstm): Adam => new Adam(m.params(), stored.optim.beta1, stored.optim.beta2, stored.optim.weightDecay);
+    const makeOpt = (m: AwdLstm): Adam =>
+      new Adam(m.params(), stored.optim.beta1, stored.optim.beta2, stored.optim.weightDecay);
     const cps = runs.checkpoints(run.id);
     const latest = cps.find((c) => c.kind === 'latest');
     const best = cps.find((c) => c.kind === 'best');
@@ -281,7 +330,9 @@ function resumeRun(catalog: Catalog, what: ResumeOptions): { config: RunConfig; 
     } else if (latest || best || run.step > 0) {
       const missing = latest?.path ?? best?.path;
       throw new ClaraError(
-        missing ? `cannot resume run ${run.id}: its checkpoint folder is missing` : `cannot resume run ${run.id}: it trained to step ${run.step} but no checkpoint of it is recorded`,
+        missing
+          ? `cannot resume run ${run.id}: its checkpoint folder is missing`
+          : `cannot resume run ${run.id}: it trained to step ${run.step} but no checkpoint of it is recorded`,
         'missing-checkpoint',
         missing ?? 'run',
       );
@@ -292,7 +343,8 @@ function resumeRun(catalog: Catalog, what: ResumeOptions): { config: RunConfig; 
       notes.push('no checkpoint was saved before it stopped: starting it from step 0');
     }
     // The best on record stays the bar a new best has to beat, whatever the checkpoint says.
-    if (run.bestValLoss !== null && (state.bestValLoss === null || run.bestValLoss < state.bestValLoss)) state.bestValLoss = run.bestValLoss;
+    if (run.bestValLoss !== null && (state.bestValLoss === null || run.bestValLoss < state.bestValLoss))
+      state.bestValLoss = run.bestValLoss;
     const config: RunConfig = newBudget ? { ...stored, budget: budgetFrom(what, state) } : stored;
     if (newBudget) {
       runs.updateConfig(run.id, config);
@@ -310,7 +362,10 @@ function resumeRun(catalog: Catalog, what: ResumeOptions): { config: RunConfig; 
 /** A resumed run's budget, counted from where it resumes. */
 function budgetFrom(o: Pick<ResumeOptions, 'steps' | 'hours' | 'until'>, st: TrainerState): RunConfig['budget'] {
   const more = secondsOf(o);
-  return { steps: o.steps !== undefined ? st.step + o.steps : null, seconds: more !== null ? st.elapsedS + more : null };
+  return {
+    steps: o.steps !== undefined ? st.step + o.steps : null,
+    seconds: more !== null ? st.elapsedS + more : null,
+  };
 }
 
 /** Seconds of a budget in hours or until a clock time; null when neither is given. */
@@ -371,11 +426,25 @@ function tokenSources(catalog: Catalog): TokenSources {
 }
 
 /** Phase 1: opens a new run, or takes a stopped one over to resume it (see resumeRun). */
-function openRun(catalog: Catalog, what: TrainOptions | ResumeOptions, backend: string, corpusFor: TokenSources): OpenedRun {
+function openRun(
+  catalog: Catalog,
+  what: TrainOptions | ResumeOptions,
+  backend: string,
+  corpusFor: TokenSources,
+): OpenedRun {
   if ('resume' in what) {
     const r = resumeRun(catalog, what);
     catalog.runs.update(what.resume, { backend, step: r.state.step, epoch: r.state.epoch });
-    return { runId: what.resume, config: r.config, model: r.model, opt: r.optimizer, st: r.state, resumed: true, notes: r.notes, items: null };
+    return {
+      runId: what.resume,
+      config: r.config,
+      model: r.model,
+      opt: r.optimizer,
+      st: r.state,
+      resumed: true,
+      notes: r.notes,
+      items: null,
+    };
   }
   const { config, items } = resolveConfig(catalog, what, (o) => corpusFor(o, what.encoding));
   const runId = newRunId();
@@ -397,7 +466,9 @@ function selectData(catalog: Catalog, run: OpenedRun, corpusFor: TokenSources): 
   const lengthOf = (it: Item): number => {
     let n = lengths.get(it.pieceId);
     if (n === undefined) {
-      n = catalog.encodingFor(it.pieceId, config.encoding, config.encodingOptions)?.tokenCount ?? tokens.words({ pieceId: it.pieceId, shift: 0 }).length;
+      n =
+        catalog.encodingFor(it.pieceId, config.encoding, config.encodingOptions)?.tokenCount ??
+        tokens.words({ pieceId: it.pieceId, shift: 0 }).length;
       lengths.set(it.pieceId, n);
     }
     return n;
@@ -405,7 +476,11 @@ function selectData(catalog: Catalog, run: OpenedRun, corpusFor: TokenSources): 
   return { vocab, tokens, trainItems, valWindows, lengthOf };
 }
 
-function startEvent(run: OpenedRun, data: RunData, backend: Awaited<ReturnType<typeof initBackend>>): TrainEventOf<'start'> {
+function startEvent(
+  run: OpenedRun,
+  data: RunData,
+  backend: Awaited<ReturnType<typeof initBackend>>,
+): TrainEventOf<'start'> {
   const { vocab: _vocab, ...configShown } = run.config;
   return {
     type: 'start',
@@ -511,14 +586,19 @@ class TrainingLoop {
   private budgetSpent(): string | null {
     const { budget } = this.config;
     if (budget.steps !== null && this.st.step >= budget.steps) return `reached ${budget.steps} steps`;
-    if (budget.seconds !== null && this.st.elapsedS >= budget.seconds) return `reached the time budget (${(budget.seconds / 3600).toFixed(2)} h)`;
+    if (budget.seconds !== null && this.st.elapsedS >= budget.seconds)
+      return `reached the time budget (${(budget.seconds / 3600).toFixed(2)} h)`;
     return null;
   }
 
   /** How far through its budget the run is, 0 to 1 (the learning-rate schedule follows it). */
   private progress(): number {
     const { budget } = this.config;
-    return budget.steps !== null ? this.st.step / budget.steps : budget.seconds !== null ? this.st.elapsedS / budget.seconds : 0;
+    return budget.steps !== null
+      ? this.st.step / budget.steps
+      : budget.seconds !== null
+        ? this.st.elapsedS / budget.seconds
+        : 0;
   }
 
   /** One optimiser step on the next window; reports it, and stores every tenth as a metric. */
@@ -542,7 +622,12 @@ class TrainingLoop {
     const tokensPerSec = this.throughput.add(w.T * w.B);
     const stepsPerSec = tokensPerSec / (w.T * w.B);
     const { budget } = config;
-    const etaS = budget.steps !== null ? (budget.steps - st.step) / stepsPerSec : budget.seconds !== null ? Math.max(0, budget.seconds - st.elapsedS) : null;
+    const etaS =
+      budget.steps !== null
+        ? (budget.steps - st.step) / stepsPerSec
+        : budget.seconds !== null
+          ? Math.max(0, budget.seconds - st.elapsedS)
+          : null;
     const stepEvent: TrainEventOf<'step'> = {
       type: 'step',
       runId: this.runId,
@@ -572,14 +657,27 @@ class TrainingLoop {
     disposeStates(this.hidden);
     this.hidden = this.model.zeroState(B);
     const first = this.batches.next();
-    if (!first) throw new ClaraError(`the training set is too small for ${B} streams of ${T} tokens; lower --batch or --bptt`, 'no-data', 'corpus');
+    if (!first)
+      throw new ClaraError(
+        `the training set is too small for ${B} streams of ${T} tokens; lower --batch or --bptt`,
+        'no-data',
+        'corpus',
+      );
     return first;
   }
 
   private epochBatches(cursors: StreamCursor[] | null): BpttBatches {
     const { vocab, tokens, trainItems, lengthOf } = this.data;
     const { config } = this;
-    return new BpttBatches(shuffled(trainItems, config.seed * 7919 + this.st.epoch), config.optim.batchSize, config.optim.bptt, (it) => tokens.ids(it, vocab), vocab.eos, cursors ?? undefined, lengthOf);
+    return new BpttBatches(
+      shuffled(trainItems, config.seed * 7919 + this.st.epoch),
+      config.optim.batchSize,
+      config.optim.bptt,
+      (it) => tokens.ids(it, vocab),
+      vocab.eos,
+      cursors ?? undefined,
+      lengthOf,
+    );
   }
 
   /**
@@ -599,13 +697,26 @@ class TrainingLoop {
       st.bestValLoss = ev.loss;
       st.evalsSinceBest = 0;
     } else st.evalsSinceBest++;
-    const evalEvent: TrainEventOf<'eval'> = { type: 'eval', runId: this.runId, step: st.step, epoch: st.epoch, valLoss: ev.loss, valPerplexity: Math.exp(ev.loss), valAccuracy: ev.accuracy, best };
+    const evalEvent: TrainEventOf<'eval'> = {
+      type: 'eval',
+      runId: this.runId,
+      step: st.step,
+      epoch: st.epoch,
+      valLoss: ev.loss,
+      valPerplexity: Math.exp(ev.loss),
+      valAccuracy: ev.accuracy,
+      best,
+    };
     this.emit(evalEvent);
     this.runs.addEvalMetric(this.runId, evalMetricOf(evalEvent));
     if (best) this.saveCheckpoint('best', ev.loss);
     this.saveCheckpoint('latest', ev.loss);
     if (config.patience > 0 && st.evalsSinceBest >= config.patience)
-      return { status: 'finished', code: 'early-stop', reason: `early stopping: validation loss has not improved for ${config.patience} validations` };
+      return {
+        status: 'finished',
+        code: 'early-stop',
+        reason: `early stopping: validation loss has not improved for ${config.patience} validations`,
+      };
     return null;
   }
 
@@ -625,7 +736,15 @@ class TrainingLoop {
       typicalBpm: config.typicalBpm,
       trainer: { ...st, cursors: this.batches.position() },
     });
-    const { accepted, replaced } = runs.putCheckpoint({ runId, kind, step: st.step, epoch: st.epoch, valLoss, trainLoss: st.lastTrainLoss, path: dir });
+    const { accepted, replaced } = runs.putCheckpoint({
+      runId,
+      kind,
+      step: st.step,
+      epoch: st.epoch,
+      valLoss,
+      trainLoss: st.lastTrainLoss,
+      path: dir,
+    });
     if (!accepted) {
       this.catalog.paths.removeInside(dir);
       return;
@@ -643,7 +762,12 @@ class TrainingLoop {
  * atomically and recorded in the catalog), and stops at its budget, on early stopping, or when
  * the signal aborts (saving first).
  */
-export async function train(catalog: Catalog, dataDir: string, what: TrainOptions | ResumeOptions, hooks: TrainHooks = {}): Promise<{ runId: string; status: TrainerEnd['status'] }> {
+export async function train(
+  catalog: Catalog,
+  dataDir: string,
+  what: TrainOptions | ResumeOptions,
+  hooks: TrainHooks = {},
+): Promise<{ runId: string; status: TrainerEnd['status'] }> {
   const emit = hooks.onEvent ?? (() => undefined);
   const backend = await initBackend(what.backend ?? 'auto');
   const corpusFor = tokenSources(catalog);

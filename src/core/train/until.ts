@@ -16,7 +16,8 @@ export function resolveUntil(s: string, now: Date = new Date(), field = '--until
     if (d.getTime() <= now.getTime()) d.setDate(d.getDate() + 1);
   } else {
     d = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/.test(s) ? new Date(s) : new Date(Number.NaN);
-    if (Number.isNaN(d.getTime())) throw new ClaraError(`cannot read "${s}" as a time (07:00 or 2026-11-26T07:00)`, 'bad-option', field);
+    if (Number.isNaN(d.getTime()))
+      throw new ClaraError(`cannot read "${s}" as a time (07:00 or 2026-11-26T07:00)`, 'bad-option', field);
     if (d.getTime() <= now.getTime()) throw new ClaraError(`"${s}" is not a time in the future`, 'bad-option', field);
   }
   return d.toISOString();

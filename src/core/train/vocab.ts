@@ -11,7 +11,8 @@ export class Vocab {
   readonly index: Map<string, number>;
 
   constructor(readonly words: readonly string[]) {
-    if (words[0] !== PAD || words[1] !== UNK || words[2] !== EOS) throw new ClaraError('must start with <pad> <unk> <eos>', 'bad-vocab', 'vocab');
+    if (words[0] !== PAD || words[1] !== UNK || words[2] !== EOS)
+      throw new ClaraError('must start with <pad> <unk> <eos>', 'bad-vocab', 'vocab');
     this.index = new Map(words.map((w, i) => [w, i]));
   }
 
@@ -52,9 +53,15 @@ export class Vocab {
     return new Vocab([...SPECIALS, ...words]);
   }
 
-  static forEncoding(encoding: EncodingName, o: EncodingOptions, withSolo: boolean, chordCounts?: Map<string, number>): Vocab {
+  static forEncoding(
+    encoding: EncodingName,
+    o: EncodingOptions,
+    withSolo: boolean,
+    chordCounts?: Map<string, number>,
+  ): Vocab {
     if (encoding === 'notewise') return Vocab.notewise(o, withSolo);
-    if (!chordCounts) throw new ClaraError('chordwise needs the chord counts of the training set', 'bad-vocab', 'vocab');
+    if (!chordCounts)
+      throw new ClaraError('chordwise needs the chord counts of the training set', 'bad-vocab', 'vocab');
     return Vocab.fromCounts(chordCounts);
   }
 }

@@ -57,7 +57,9 @@ function httpApi(): StudioApi {
     try {
       body = (await res.json()) as typeof body;
     } catch {
-      throw Object.assign(new Error(`${method}: the studio answered ${res.status} ${res.statusText}`), { code: 'http' });
+      throw Object.assign(new Error(`${method}: the studio answered ${res.status} ${res.statusText}`), {
+        code: 'http',
+      });
     }
     if (!body.ok) throw Object.assign(new Error(body.error?.message ?? res.statusText), { code: body.error?.code });
     return body.value;

@@ -23,7 +23,13 @@ async function makeVoice(name: 'piano' | 'violin', dest: Tone.InputNode): Promis
   if (inst) {
     try {
       const sampler = await new Promise<Tone.Sampler>((resolve, reject) => {
-        const s = new Tone.Sampler({ urls: inst.urls, baseUrl: `./instruments/${name}/`, release: inst.release, onload: () => resolve(s), onerror: reject });
+        const s = new Tone.Sampler({
+          urls: inst.urls,
+          baseUrl: `./instruments/${name}/`,
+          release: inst.release,
+          onload: () => resolve(s),
+          onerror: reject,
+        });
       });
       sampler.volume.value = inst.volume;
       sampler.connect(dest);
@@ -34,7 +40,10 @@ async function makeVoice(name: 'piano' | 'violin', dest: Tone.InputNode): Promis
   }
   const synth = new Tone.PolySynth(Tone.Synth, {
     oscillator: { type: name === 'piano' ? 'triangle' : 'sawtooth' },
-    envelope: name === 'piano' ? { attack: 0.005, decay: 0.4, sustain: 0.2, release: 0.6 } : { attack: 0.08, decay: 0.1, sustain: 0.8, release: 0.3 },
+    envelope:
+      name === 'piano'
+        ? { attack: 0.005, decay: 0.4, sustain: 0.2, release: 0.6 }
+        : { attack: 0.08, decay: 0.1, sustain: 0.8, release: 0.3 },
   });
   synth.maxPolyphony = 64;
   synth.volume.value = name === 'piano' ? -14 : -20;
@@ -46,9 +55,17 @@ const NAME = ['C', 'C#', 'D', 'D#', 'E', 'F', 'F#', 'G', 'G#', 'A', 'A#', 'B'];
 const noteName = (p: number) => `${NAME[p % 12]}${Math.floor(p / 12) - 1}`;
 
 /** Schedules a piece's notes on a transport, with the time scale of a tempo factor (1 = as written). */
-function schedule(transport: ReturnType<typeof Tone.getTransport>, notes: NoteArrays, voices: Voice[], rate: number, from = 0, to = Infinity): Tone.Part {
+function schedule(
+  transport: ReturnType<typeof Tone.getTransport>,
+  notes: NoteArrays,
+  voices: Voice[],
+  rate: number,
+  from = 0,
+  to = Infinity,
+): Tone.Part {
   const events: Array<{ time: number; i: number }> = [];
-  for (let i = 0; i < notes.start.length; i++) if (notes.start[i]! >= from && notes.start[i]! < to) events.push({ time: notes.start[i]! / rate, i });
+  for (let i = 0; i < notes.start.length; i++)
+    if (notes.start[i]! >= from && notes.start[i]! < to) events.push({ time: notes.start[i]! / rate, i });
   const part = new Tone.Part<{ time: number; i: number }>((time, ev) => {
     const i = ev.i;
     const v = voices[notes.voice[i]!] ?? voices[0]!;
@@ -104,7 +121,8 @@ export class Player {
 
   private rebuild(): void {
     this.part?.dispose();
-    this.part = this.notes && this.voices.length ? schedule(this.transport(), this.notes, this.voices, this.rate) : null;
+    this.part =
+      this.notes && this.voices.length ? schedule(this.transport(), this.notes, this.voices, this.rate) : null;
     const t = this.transport();
     if (this.endId !== null) t.clear(this.endId);
     this.endId = null;
@@ -114,7 +132,11 @@ export class Player {
       t.loopEnd = this.loopRange.to / this.rate;
     } else {
       t.loop = false;
-      if (this.notes) this.endId = t.schedule(() => Tone.getDraw().schedule(() => this.pauseAtEnd(), Tone.now()), this.notes.seconds / this.rate + 0.3);
+      if (this.notes)
+        this.endId = t.schedule(
+          () => Tone.getDraw().schedule(() => this.pauseAtEnd(), Tone.now()),
+          this.notes.seconds / this.rate + 0.3,
+        );
     }
   }
 
@@ -180,12 +202,21 @@ export class Player {
     const from = range?.from ?? 0;
     const to = range?.to ?? notes.seconds;
     const tail = 1.5;
-    const buffer = await Tone.Offline(async ({ transport, destination }) => {
-      const [p, v] = await Promise.all([makeVoice('piano', destination), makeVoice('violin', destination)]);
-      const shifted: NoteArrays = { ...notes, start: notes.start.map((s) => s - from), end: notes.end.map((e) => Math.min(e, to) - from) };
-      schedule(transport, shifted, [p.voice, v.voice], 1, 0, to - from);
-      transport.start();
-    }, to - from + tail, 2, 44100);
+    const buffer = await Tone.Offline(
+      async ({ transport, destination }) => {
+        const [p, v] = await Promise.all([makeVoice('piano', destination), makeVoice('violin', destination)]);
+        const shifted: NoteArrays = {
+          ...notes,
+          start: notes.start.map((s) => s - from),
+          end: notes.end.map((e) => Math.min(e, to) - from),
+        };
+        schedule(transport, shifted, [p.voice, v.voice], 1, 0, to - from);
+        transport.start();
+      },
+      to - from + tail,
+      2,
+      44100,
+    );
     return encodeWav(buffer.toArray() as Float32Array[] | Float32Array, 44100);
   }
 }
