@@ -7,6 +7,8 @@ import { z } from 'zod';
 import type { CheckpointRow, ImportFailure, ImportRecord, PieceDetail, PieceSummary, RunRow, SampleRow } from './rows';
 import type { ApiMethod, JobInfo } from './methods';
 import type { RunMetrics } from './events';
+import { generateOptions, trainOptions } from './options';
+import { MIDI_EXTENSIONS_TEXT, isMidiFileName } from './midiFiles';
 
 export type { CheckpointRow, ImportFailure, ImportRecord, JobInfo, PieceDetail, PieceSummary, RunRow, SampleRow };
 export { API_METHODS, type ApiMethod, type StudioEvent } from './methods';
@@ -33,7 +35,7 @@ export const uploadPath = z
     'must not contain "..", "." or empty parts',
   )
   .refine((p) => !/[\u0000-\u001f<>:"|?*]/.test(p), 'contains characters not allowed in file names')
-  .refine((p) => /\.(mid|midi|kar)$/i.test(p), 'must be a .mid, .midi or .kar file');
+  .refine(isMidiFileName, `must be a ${MIDI_EXTENSIONS_TEXT} file`);
 
 export const schemas = {
   capabilities: empty,
@@ -80,28 +82,8 @@ export const schemas = {
   cancelJob: z.object({ id: z.string().max(64) }).strict(),
   listRuns: empty,
   runMetrics: z.object({ runId }).strict(),
-  startTraining: z
-    .object({
-      encoding: z.enum(['notewise', 'chordwise']),
-      sampleFreq: z.number().int().min(1).max(96),
-      preset: z.enum(['tiny', 'laptop', 'clara']),
-      emb: z.number().int().min(2).max(4096).optional(),
-      hidden: z.number().int().min(2).max(8192).optional(),
-      layers: z.number().int().min(1).max(8).optional(),
-      hours: z.number().positive().max(1000).optional(),
-      steps: z.number().int().positive().max(1e9).optional(),
-      until: z
-        .string()
-        .regex(
-          /^(\d{1,2}:\d{2}|\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2})?(\.\d+)?Z?)$/,
-          'is not a time (07:00 or an ISO date)',
-        )
-        .optional(),
-      composers: z.array(z.string().min(1).max(200)).max(1000).optional(),
-      evalEvery: z.number().int().min(1).max(1e6).optional(),
-      valTokens: z.number().int().min(10).max(1e8).optional(),
-    })
-    .strict(),
+  // The API takes every training option; the renderer sends the ones its form shows.
+  startTraining: trainOptions,
   pauseRun: z.object({ runId }).strict(),
   stopRun: z.object({ runId }).strict(),
   resumeRun: z.object({ runId }).strict(),
@@ -112,11 +94,8 @@ export const schemas = {
       runId: runId.optional(),
     })
     .strict(),
-  generate: z
-    .object({
-      checkpoint: z
-        .string()
-        .regex(/^(\d+|([\w-]+:)?(latest|best))$/, 'is not a checkpoint (id, latest, best or RUN:latest|best)'),
+  generate: generateOptions
+    .extend({
       prompt: z.discriminatedUnion('kind', [
         z.object({ kind: z.literal('none') }).strict(),
         z.object({ kind: z.literal('piece'), pieceId: id }).strict(),
@@ -125,19 +104,9 @@ export const schemas = {
           .strict(),
         z.object({ kind: z.literal('sample'), sampleId: id }).strict(),
       ]),
-      /** A key such as "D minor" or "F# major" (parsed by the engine, which names the field if it cannot). */
-      key: z.string().max(20).optional(),
-      bpm: z.number().min(20).max(400).optional(),
-      includePrompt: z.boolean().optional(),
       seconds: z.number().min(1).max(3600),
-      temperature: z.number().min(0).max(10),
-      topN: z.number().int().min(1).max(1000),
-      count: z.number().int().min(1).max(64),
-      seed: z
-        .number()
-        .int()
-        .min(0)
-        .max(2 ** 31),
+      // Fewer at once than the CLI allows: the studio's job list shows each one.
+      count: generateOptions.shape.count.unwrap().max(64).default(4),
     })
     .strict(),
   sampleNotes: z.object({ id }).strict(),
@@ -153,7 +122,10 @@ export const schemas = {
   deleteSample: z.object({ id }).strict(),
   scoreSamples: z.object({ ids: z.array(id).max(10_000) }).strict(),
 } as const satisfies Record<ApiMethod, z.ZodType>;
-export type ApiInput<M extends ApiMethod> = z.infer<(typeof schemas)[M]>;
+/** A payload as validated, defaults filled in: what the engine's handlers receive. */
+export type ApiInput<M extends ApiMethod> = z.output<(typeof schemas)[M]>;
+/** A payload as a caller writes it: options with a default may be left out. */
+export type ApiPayload<M extends ApiMethod> = z.input<(typeof schemas)[M]>;
 
 export interface CatalogSummary {
   total: number;
@@ -223,7 +195,7 @@ export interface ApiOutputs {
   scoreSamples: JobInfo;
 }
 
-export type StudioApi = { [M in ApiMethod]: (input: ApiInput<M>) => Promise<ApiOutputs[M]> };
+export type StudioApi = { [M in ApiMethod]: (input: ApiPayload<M>) => Promise<ApiOutputs[M]> };
 
 /** An error as it crosses IPC or HTTP: a stable code the UI can act on, and a message naming the field or file. */
 export interface ApiError {

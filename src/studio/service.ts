@@ -19,7 +19,6 @@ import type {
 } from '../shared/api';
 import type { ApiMethod, JobInfo } from '../shared/methods';
 import { resumeRefusal } from '../shared/runStatus';
-import { CLARA_NOTEWISE_SAMPLING } from '../core/generate/sampler';
 import type { JobSpec } from '../core/jobs/spec';
 import { resolveUntil } from '../core/train/until';
 import { parseKey } from '../core/generate/key';
@@ -209,17 +208,10 @@ export class StudioService {
     },
     startTraining: (o) =>
       this.trainJob(`Training ${o.preset} ${o.encoding}`, {
+        ...o,
         kind: 'train',
-        encoding: o.encoding,
-        sampleFreq: o.sampleFreq,
-        preset: o.preset,
-        overrides: { embSize: o.emb, hiddenSize: o.hidden, layers: o.layers },
-        steps: o.steps,
-        hours: o.hours,
+        // Resolved here, so a bad time is refused before a child starts.
         until: o.until ? resolveUntil(o.until, new Date(), 'until') : undefined,
-        composers: o.composers,
-        evalEvery: o.evalEvery,
-        valTokens: o.valTokens,
       }),
     pauseRun: ({ runId }) => {
       const job = this.trainingJobFor(runId);
@@ -253,17 +245,11 @@ export class StudioService {
         prompt = { kind: 'file', path: file };
       }
       const spec: JobSpec = {
+        ...o,
         kind: 'generate',
-        checkpoint: o.checkpoint,
         prompt,
-        seconds: o.seconds,
-        count: o.count,
-        seed: o.seed,
-        sampling: { temperature: o.temperature, topN: o.topN, truncProb: CLARA_NOTEWISE_SAMPLING.truncProb },
         score: true,
         key: o.key ? parseKey(o.key, 'key') : undefined,
-        bpm: o.bpm,
-        includePrompt: o.includePrompt,
       };
       return this.jobs.startChild('generate', `Generating ${o.count} × ${o.seconds} s`, spec, {
         finalEvent: 'end',

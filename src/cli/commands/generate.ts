@@ -4,33 +4,21 @@ import { parseKey } from '../../core/generate/key';
 import { scoreSamples } from '../../core/critic/score';
 import { generateSamples, type PromptSpec, type SampleSort } from '../../core/generate/samples';
 import { MAX_SAMPLE_SECONDS, MAX_SAMPLE_WORDS } from '../../core/generate/generate';
-import type { SamplingOptions } from '../../core/generate/sampler';
 import { prepareDir } from '../../core/userPaths';
-import { initBackend, parseBackendChoice } from '../../core/model/backend';
+import { initBackend } from '../../core/model/backend';
 import { dataDirOf, withCatalog } from '../context';
-import { floatArg, intArg } from '../options';
+import { addOptions, optionValues } from '../options';
+import { generateOptions, samplingOf } from '../../shared/options';
 import { clean, formatDuration, printJson, ProgressBar, table } from '../output';
 
+/** The flags beyond the generation options (shared/options.ts), which the schema adds. */
 interface GenerateFlags {
-  checkpoint: string;
   prompt?: string;
-  promptWords: number;
-  n: number;
   length: string;
-  temperature: number;
-  topN?: number;
-  truncProb: number;
-  topK?: number;
-  topP?: number;
-  seed: number;
   out?: string;
-  backend: string;
   json?: boolean;
   score?: boolean;
   continue?: string;
-  includePrompt?: boolean;
-  key?: string;
-  bpm?: number;
 }
 
 /**
@@ -66,51 +54,27 @@ export function parseLength(s: string): { seconds?: number; tokens?: number; cap
 }
 
 export function registerGenerate(program: Command): void {
-  program
+  const generateCmd = program
     .command('generate')
     .description('sample new pieces from a checkpoint; each is written as MIDI and recorded in the catalog')
-    .option('--checkpoint <ref>', 'checkpoint id, latest, best, or RUN:latest|best', 'best')
     .option('--prompt <file|piece>', 'continue a MIDI file, or the opening of a catalog piece (its id)')
     .option('--continue <sample>', 'continue a sample (its id): the new sample records which one it continues')
-    .option('--include-prompt', 'write the prompt into the new file before the continuation, so it plays in context')
-    .option('--key <key>', 'generate in this key, e.g. "D minor" or "F# major" (a prompt is moved into it)')
-    .option(
-      '--bpm <n>',
-      "tempo to write (default: the prompt's, else the training pieces' typical tempo)",
-      floatArg('--bpm', 20, 400),
-    )
-    .option('--prompt-words <n>', 'words of the prompt to use', intArg('--prompt-words', 1, 100_000), 200)
-    .option('-n, --n <count>', 'samples, generated together', intArg('-n', 1, 256), 4)
     .option(
       '--length <len>',
       `words (2000) or music time (60s, 2m); at most ${MAX_SAMPLE_SECONDS / 60} minutes or ${MAX_SAMPLE_WORDS} words (longer is cut to that)`,
       '60s',
-    )
-    .option('--temperature <t>', 'softmax temperature (0: greedy)', floatArg('--temperature', 0, 10), 1)
-    .option('--top-n <n>', "Clara's truncated sampling: draw among the top n", intArg('--top-n', 1, 100_000))
-    .option(
-      '--trunc-prob <p>',
-      'probability of drawing among the top n (else the top word)',
-      floatArg('--trunc-prob', 0, 1),
-      0.8,
-    )
-    .option('--top-k <k>', 'plain top-k sampling', intArg('--top-k', 1, 100_000))
-    .option('--top-p <p>', 'nucleus sampling', floatArg('--top-p', 0.0001, 1))
-    .option('--seed <s>', 'random seed: the same seed gives the same music', intArg('--seed', 0, 2 ** 31), 1)
+    );
+  addOptions(generateCmd, generateOptions)
     .option('--out <dir>', 'folder for the MIDI files (default: samples/ in the data folder)')
-    .option('--backend <name>', 'auto, node-gpu, node, wasm or cpu', 'auto')
     .option('--json', 'print the samples as JSON')
     .option('--score', 'score the new samples with the critic and composer classifier')
-    .action(async (f: GenerateFlags, cmd: Command) => {
+    .action(async (f: GenerateFlags & Record<string, unknown>, cmd: Command) => {
+      const o = optionValues(generateOptions, f);
       // Everything the user typed is checked before the model loads and the music is made.
       const { capped, ...length } = parseLength(f.length);
       if (capped) process.stderr.write(`clara: ${capped}\n`);
       if (f.out !== undefined) prepareDir(f.out, '--out', { writable: true });
-      await initBackend(parseBackendChoice(f.backend));
-      const sampling: SamplingOptions =
-        f.topK !== undefined || f.topP !== undefined
-          ? { temperature: f.temperature, topK: f.topK, topP: f.topP }
-          : { temperature: f.temperature, topN: f.topN ?? 3, truncProb: f.truncProb };
+      await initBackend(o.backend);
       if (f.prompt && f.continue)
         throw new ClaraError('give --prompt or --continue, not both', 'bad-option', '--continue');
       if (f.continue !== undefined && !/^\d+$/.test(f.continue))
@@ -122,7 +86,7 @@ export function registerGenerate(program: Command): void {
           : /^\d+$/.test(f.prompt)
             ? { kind: 'piece', pieceId: Number(f.prompt) }
             : { kind: 'file', path: f.prompt };
-      const key = f.key !== undefined ? parseKey(f.key) : undefined;
+      const key = o.key !== undefined ? parseKey(o.key) : undefined;
       const bar = f.json ? null : new ProgressBar('generate');
       const t0 = performance.now();
       const rows = await withCatalog(cmd, (catalog) =>
@@ -130,17 +94,17 @@ export function registerGenerate(program: Command): void {
           catalog,
           dataDirOf(cmd),
           {
-            checkpoint: f.checkpoint,
+            checkpoint: o.checkpoint,
             prompt,
-            promptWords: f.promptWords,
+            promptWords: o.promptWords,
             outDir: f.out,
-            count: f.n,
+            count: o.count,
             ...length,
-            sampling,
-            seed: f.seed,
+            sampling: samplingOf(o),
+            seed: o.seed,
             key,
-            bpm: f.bpm,
-            includePrompt: f.includePrompt,
+            bpm: o.bpm,
+            includePrompt: o.includePrompt,
           },
           (d, t) => bar?.update(d, t),
         ),

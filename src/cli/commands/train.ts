@@ -1,39 +1,21 @@
 import type { Command } from 'commander';
-import { parseEncodingName, resolveEncodingOptions } from '../../core/encoding';
-import { initBackend, parseBackendChoice } from '../../core/model/backend';
+import { initBackend } from '../../core/model/backend';
 import { loadCheckpoint } from '../../core/model/checkpoint';
 import { exportTfjs } from '../../core/model/exportTfjs';
 import { resolveCheckpoint } from '../../core/train/checkpointRef';
-import { parsePresetName, type Preset } from '../../core/model/presets';
 import { train, type TrainEvent } from '../../core/train/trainer';
 import { resolveUntil } from '../../core/train/until';
 import { prepareDir } from '../../core/userPaths';
 import { dataDirOf, withCatalog } from '../context';
-import { floatArg, intArg } from '../options';
+import { addOptions, optionValues } from '../options';
+import { trainOptionsOf } from '../../core/jobs/spec';
+import { trainOptions } from '../../shared/options';
 import { clean, formatDuration, table } from '../output';
 
+/** The flags beyond the training options (shared/options.ts), which the schema adds. */
 interface TrainFlags {
-  encoding: string;
-  sampleFreq: number;
-  preset: string;
-  steps?: number;
-  hours?: number;
-  until?: string;
   resume?: string;
-  composers?: string;
-  seed: number;
-  evalEvery: number;
-  checkpointEvery: number;
-  valTokens: number;
-  patience: number;
-  backend: string;
   json?: boolean;
-  emb?: number;
-  hidden?: number;
-  layers?: number;
-  bptt?: number;
-  batch?: number;
-  lr?: number;
 }
 
 function fmtEta(s: number | null): string {
@@ -117,80 +99,27 @@ export function registerTrain(program: Command): void {
       });
     });
 
-  program
+  const trainCmd = program
     .command('train')
-    .description('train an AWD-LSTM on the catalog (or resume a run); Ctrl-C saves and stops')
-    .option('--encoding <name>', 'notewise or chordwise', 'notewise')
-    .option('--sample-freq <n>', 'time steps per quarter note', intArg('--sample-freq', 1, 96), 12)
-    .option('--preset <name>', 'tiny, laptop or clara', 'laptop')
-    .option('--steps <n>', 'stop after this many steps', intArg('--steps', 1, 1e9))
-    .option('--hours <h>', 'stop after this many hours', floatArg('--hours', 0.0001, 1000))
-    .option('--until <time>', 'stop at this clock time, e.g. 07:00 or 2026-11-26T07:00')
+    .description('train an AWD-LSTM on the catalog (or resume a run); Ctrl-C saves and stops');
+  addOptions(trainCmd, trainOptions)
     .option('--resume <run>', 'continue a run from its latest checkpoint')
-    .option('--composers <list>', 'only these composers (comma-separated, as in `clara pieces`)')
-    .option('--emb <n>', 'embedding size', intArg('--emb', 2, 4096))
-    .option('--hidden <n>', 'hidden size', intArg('--hidden', 2, 8192))
-    .option('--layers <n>', 'LSTM layers', intArg('--layers', 1, 8))
-    .option('--bptt <n>', 'tokens per window', intArg('--bptt', 2, 2000))
-    .option('--batch <n>', 'parallel streams', intArg('--batch', 1, 1024))
-    .option('--lr <x>', 'peak learning rate', floatArg('--lr', 1e-6, 1e9))
-    .option('--seed <n>', 'random seed', intArg('--seed', 0, 2 ** 31), 1)
-    .option('--eval-every <n>', 'validate every n steps', intArg('--eval-every', 1, 1e9), 200)
-    .option(
-      '--checkpoint-every <s>',
-      'save the latest checkpoint at least every s seconds',
-      intArg('--checkpoint-every', 1, 1e6),
-      300,
-    )
-    .option('--val-tokens <n>', 'validation tokens per evaluation', intArg('--val-tokens', 10, 1e8), 20000)
-    .option(
-      '--patience <n>',
-      'stop after n validations without improvement (0: never)',
-      intArg('--patience', 0, 1e6),
-      8,
-    )
-    .option('--backend <name>', 'auto, node-gpu, node, wasm or cpu', 'auto')
     .option('--json', 'print events as JSON lines')
-    .action(async (f: TrainFlags, cmd: Command) => {
+    .action(async (f: TrainFlags & Record<string, unknown>, cmd: Command) => {
+      const o = optionValues(trainOptions, f);
       const abort = new AbortController();
       const stop = (): void => abort.abort();
       process.once('SIGINT', stop);
       process.once('SIGTERM', stop);
-      const backend = parseBackendChoice(f.backend);
-      const until = f.until ? resolveUntil(f.until) : undefined;
-      const overrides: Partial<Preset> = {};
-      if (f.emb !== undefined) overrides.embSize = f.emb;
-      if (f.hidden !== undefined) overrides.hiddenSize = f.hidden;
-      if (f.layers !== undefined) overrides.layers = f.layers;
-      if (f.bptt !== undefined) overrides.bptt = f.bptt;
-      if (f.batch !== undefined) overrides.batchSize = f.batch;
-      if (f.lr !== undefined) overrides.lr = f.lr;
+      const until = o.until ? resolveUntil(o.until) : undefined;
       const dataDir = dataDirOf(cmd);
       const result = await withCatalog(cmd, (catalog) =>
         train(
           catalog,
           dataDir,
           f.resume
-            ? { resume: f.resume, backend }
-            : {
-                encoding: parseEncodingName(f.encoding),
-                encodingOptions: resolveEncodingOptions({ sampleFreq: f.sampleFreq }),
-                preset: parsePresetName(f.preset),
-                overrides,
-                steps: f.steps,
-                hours: f.hours,
-                until,
-                composers: f.composers
-                  ?.split(',')
-                  .map((s) => s.trim())
-                  .filter(Boolean),
-                seed: f.seed,
-                evalEvery: f.evalEvery,
-                checkpointEverySec: f.checkpointEvery,
-                valTokens: f.valTokens,
-                patience: f.patience,
-                backend,
-              },
+            ? { resume: f.resume, backend: o.backend, steps: o.steps, hours: o.hours, until }
+            : trainOptionsOf({ ...o, until }),
           { onEvent: printer(Boolean(f.json)), signal: abort.signal },
         ),
       );

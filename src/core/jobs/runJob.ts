@@ -1,12 +1,12 @@
 import type { Catalog } from '../catalog/catalog';
 import { scoreSamples } from '../critic/score';
-import { resolveEncodingOptions } from '../encoding/options';
 import { errorMessage } from '../errors';
 import { generateSamples } from '../generate/samples';
 import { initBackend } from '../model/backend';
 import { train } from '../train/trainer';
 import type { GenerateJobEvent, JobEvent, ScoreJobEvent } from '../../shared/events';
-import type { ParsedJobSpec } from './spec';
+import { trainOptionsOf, type ParsedJobSpec } from './spec';
+import { samplingOf } from '../../shared/options';
 
 // The events of each job kind are one schema with the studio that parses them (shared/events.ts).
 export type { GenerateJobEvent, JobEvent, ScoreJobEvent };
@@ -24,13 +24,8 @@ export async function runJob(
 ): Promise<number> {
   switch (spec.kind) {
     case 'train': {
-      const { kind: _kind, sampleFreq, ...o } = spec;
-      const r = await train(
-        catalog,
-        dataDir,
-        { ...o, encodingOptions: resolveEncodingOptions({ sampleFreq }) },
-        { onEvent: emit, signal },
-      );
+      const { kind: _kind, ...o } = spec;
+      const r = await train(catalog, dataDir, trainOptionsOf(o), { onEvent: emit, signal });
       return r.status === 'failed' ? 1 : 0;
     }
     case 'resume': {
@@ -50,9 +45,10 @@ export async function runJob(
         {
           checkpoint: spec.checkpoint,
           prompt: spec.prompt,
+          promptWords: spec.promptWords,
           count: spec.count,
           seconds: spec.seconds,
-          sampling: spec.sampling,
+          sampling: samplingOf(spec),
           seed: spec.seed,
           key: spec.key,
           bpm: spec.bpm,

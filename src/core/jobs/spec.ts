@@ -3,55 +3,29 @@ import path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { ClaraError } from '../errors';
+import { resolveEncodingOptions } from '../encoding/options';
+import type { Preset } from '../model/presets';
+import type { TrainOptions } from '../train/trainer';
+import { generateOptions, resumeOptions, trainOptions, type TrainOptionValues } from '../../shared/options';
 
 /**
  * What a child job is asked to do, as one validated JSON document. The studio never builds a
  * child's command line from user strings (a composer named "--data-dir=…" would become a flag):
  * it writes a spec file inside the data folder and the child reads it back through this schema.
+ * Each spec is its job's options (shared/options.ts) plus what only the child needs resolved.
  */
-const backend = z.enum(['auto', 'node-gpu', 'node', 'wasm', 'cpu']).default('auto');
 const until = z.string().datetime({ offset: true });
 
-export const trainNewSpec = z
-  .object({
-    kind: z.literal('train'),
-    encoding: z.enum(['notewise', 'chordwise']),
-    sampleFreq: z.number().int().min(1).max(96),
-    preset: z.enum(['tiny', 'laptop', 'clara']),
-    overrides: z
-      .object({
-        embSize: z.number().int().min(2).max(4096),
-        hiddenSize: z.number().int().min(2).max(8192),
-        layers: z.number().int().min(1).max(8),
-      })
-      .partial()
-      .strict()
-      .default({}),
-    steps: z.number().int().positive().max(1e9).optional(),
-    hours: z.number().positive().max(1000).optional(),
-    until: until.optional(),
-    composers: z.array(z.string().min(1).max(200)).max(1000).optional(),
-    evalEvery: z.number().int().min(1).max(1e6).optional(),
-    valTokens: z.number().int().min(10).max(1e8).optional(),
-    backend,
-  })
+/** A new run: the training options (shared/options.ts), with `until` already resolved to an instant. */
+export const trainNewSpec = trainOptions.extend({ kind: z.literal('train'), until: until.optional() }).strict();
+
+export const trainResumeSpec = resumeOptions
+  .extend({ kind: z.literal('resume'), runId: z.string().regex(/^[\w-]{1,64}$/), until: until.optional() })
   .strict();
 
-export const trainResumeSpec = z
-  .object({
-    kind: z.literal('resume'),
-    runId: z.string().regex(/^[\w-]{1,64}$/),
-    steps: z.number().int().positive().max(1e9).optional(),
-    hours: z.number().positive().max(1000).optional(),
-    until: until.optional(),
-    backend,
-  })
-  .strict();
-
-export const generateSpec = z
-  .object({
+export const generateSpec = generateOptions
+  .extend({
     kind: z.literal('generate'),
-    checkpoint: z.string().regex(/^(\d+|([\w-]+:)?(latest|best))$/),
     prompt: z.discriminatedUnion('kind', [
       z.object({ kind: z.literal('none') }).strict(),
       z.object({ kind: z.literal('piece'), pieceId: z.number().int().positive() }).strict(),
@@ -59,32 +33,34 @@ export const generateSpec = z
       z.object({ kind: z.literal('file'), path: z.string().min(1).max(4096) }).strict(),
       z.object({ kind: z.literal('sample'), sampleId: z.number().int().positive() }).strict(),
     ]),
+    // Parsed by the studio, which names the field when it cannot.
     key: z
       .object({ tonic: z.number().int().min(0).max(11), mode: z.enum(['major', 'minor']) })
       .strict()
       .optional(),
-    bpm: z.number().min(20).max(400).optional(),
-    includePrompt: z.boolean().optional(),
     seconds: z.number().min(1).max(3600),
-    count: z.number().int().min(1).max(256),
-    seed: z
-      .number()
-      .int()
-      .min(0)
-      .max(2 ** 31),
-    sampling: z
-      .object({
-        temperature: z.number().min(0).max(10),
-        topN: z.number().int().min(1).max(100_000).optional(),
-        truncProb: z.number().min(0).max(1).optional(),
-        topK: z.number().int().min(1).max(100_000).optional(),
-        topP: z.number().gt(0).max(1).optional(),
-      })
-      .strict(),
     score: z.boolean().default(true),
-    backend,
   })
   .strict();
+
+/**
+ * The trainer's options from the shared ones: the preset overrides and the encoding options
+ * regrouped, everything else passed through by name, so a new option needs no edit here.
+ */
+export function trainOptionsOf(o: Omit<TrainOptionValues, 'until'> & { until?: string }): TrainOptions {
+  const { emb, hidden, layers, bptt, batch, lr, sampleFreq, ...rest } = o;
+  const overrides: Partial<Preset> = {};
+  for (const [k, v] of [
+    ['embSize', emb],
+    ['hiddenSize', hidden],
+    ['layers', layers],
+    ['bptt', bptt],
+    ['batchSize', batch],
+    ['lr', lr],
+  ] as const)
+    if (v !== undefined) overrides[k] = v;
+  return { ...rest, overrides, encodingOptions: resolveEncodingOptions({ sampleFreq }) };
+}
 
 export const scoreSpec = z
   .object({ kind: z.literal('score'), ids: z.array(z.number().int().positive()).max(10_000) })

@@ -12,7 +12,7 @@ import {
 import { ClaraError, errorMessage } from '../errors';
 import { Adam } from '../model/adam';
 import { AwdLstm } from '../model/awdLstm';
-import { describeBackend, initBackend, type BackendChoice } from '../model/backend';
+import { describeBackend, initBackend } from '../model/backend';
 import { loadCheckpoint, removeStaleTemp, saveCheckpoint } from '../model/checkpoint';
 import { disposeStates, type LstmState } from '../model/lstm';
 import { PRESETS, type ModelConfig, type OptimConfig, type Preset, type PresetName } from '../model/presets';
@@ -26,30 +26,32 @@ import type { TrainEvent, TrainEventOf } from '../../shared/events';
 import { evalMetricOf, trainMetricOf } from '../../shared/metrics';
 import { REQUEST_ENDS, type TrainerEnd } from '../../shared/runStatus';
 import { learnNoteLimits, type NoteLimits } from '../generate/noteLimits';
+import type { z } from 'zod';
+import { resumeOptions, trainOptions, withOptionDefaults, type TrainOptionValues } from '../../shared/options';
 
-export interface TrainOptions {
-  encoding: EncodingName;
-  encodingOptions?: Partial<EncodingOptions>;
-  preset: PresetName;
-  /** Any preset value changed for this run (sizes, dropouts, bptt, batch, lr…). */
-  overrides?: Partial<Preset>;
-  steps?: number;
-  hours?: number;
-  /** Stop at this clock time (ISO 8601), e.g. tomorrow 07:00: "until morning". */
-  until?: string;
-  composers?: string[];
-  ensembles?: Ensemble[];
-  seed?: number;
-  /** Validate (and save the latest checkpoint) every this many steps. */
-  evalEvery?: number;
-  /** Also save the latest checkpoint when this many seconds have passed since the last one. */
-  checkpointEverySec?: number;
-  /** Tokens of the test pieces used per validation (they are read in order, original key only). */
-  valTokens?: number;
-  /** Validations without improvement before stopping early; 0 never stops early. */
-  patience?: number;
-  backend?: BackendChoice | 'auto';
-}
+/**
+ * A new run's options: the shared option schema (shared/options.ts; core/jobs/spec.ts `trainOptionsOf`
+ * turns its values into these) with the preset sizes grouped as `overrides` and the encoding's
+ * options as `encodingOptions`. Defaults not given here are the schema's (see `resolveConfig`).
+ */
+export type TrainOptions = Pick<TrainOptionValues, 'encoding' | 'preset'> &
+  Partial<Omit<TrainOptionValues, 'encoding' | 'preset' | RegroupedOption>> & {
+    encodingOptions?: Partial<EncodingOptions>;
+    /** Any preset value changed for this run (sizes, dropouts, bptt, batch, lr…). */
+    overrides?: Partial<Preset>;
+    ensembles?: Ensemble[];
+  };
+/** Shared options that reach the trainer regrouped into `overrides` and `encodingOptions`. */
+type RegroupedOption = 'emb' | 'hidden' | 'layers' | 'bptt' | 'batch' | 'lr' | 'sampleFreq';
+
+/** The RunConfig fields that are training options, filled from the schema's defaults when read back. */
+const storedOptions = trainOptions.pick({
+  seed: true,
+  evalEvery: true,
+  checkpointEverySec: true,
+  valTokens: true,
+  patience: true,
+});
 
 export interface RunConfig {
   encoding: EncodingName;
@@ -165,11 +167,13 @@ function resolveConfig(
       optim,
       budget: { steps, seconds },
       ...selection,
-      seed: o.seed ?? 1,
-      evalEvery: o.evalEvery ?? 200,
-      checkpointEverySec: o.checkpointEverySec ?? 300,
-      valTokens: o.valTokens ?? 20_000,
-      patience: o.patience ?? 8,
+      ...withOptionDefaults(storedOptions, {
+        seed: o.seed,
+        evalEvery: o.evalEvery,
+        checkpointEverySec: o.checkpointEverySec,
+        valTokens: o.valTokens,
+        patience: o.patience,
+      } as z.output<typeof storedOptions>),
       vocab: [...vocab.words],
       typicalBpm: typicalBpm(catalog, items),
       noteLimits: learnNoteLimits(
@@ -264,16 +268,8 @@ function evaluate(model: AwdLstm, windows: Window[]): { loss: number; accuracy: 
   return { loss: ce / count, accuracy: correct / count };
 }
 
-export interface ResumeOptions {
-  resume: string;
-  backend?: BackendChoice | 'auto';
-  /** A new budget, counted from the resume point: this many more steps… */
-  steps?: number;
-  /** …or this many more hours of training… */
-  hours?: number;
-  /** …or until this clock time (ISO 8601). */
-  until?: string;
-}
+/** A resume: the run, and a new budget counted from the resume point (steps, hours or until) if given. */
+export type ResumeOptions = { resume: string } & Partial<z.output<typeof resumeOptions>>;
 
 const FRESH_STATE: TrainerState = {
   step: 0,
@@ -308,7 +304,11 @@ function resumeRun(
   try {
     const notes: string[] = [];
     const saved = run.config as RunConfig;
-    const stored: RunConfig = { ...saved, encodingOptions: withSavedDefaults(saved.encodingOptions) };
+    // A run saved before an option existed resumes with its default, not `undefined`.
+    const stored: RunConfig = {
+      ...withOptionDefaults(storedOptions, saved),
+      encodingOptions: withSavedDefaults(saved.encodingOptions),
+    };
     const makeOpt = (m: AwdLstm): Adam =>
       new Adam(m.params(), stored.optim.beta1, stored.optim.beta2, stored.optim.weightDecay);
     const cps = runs.checkpoints(run.id);
