@@ -23,7 +23,8 @@ import { bundledModelDir, demoCorpusDir } from '../src/core/corpus/demo';
 import { encodePiece } from '../src/core/encoding';
 import { ClaraError, errorMessage } from '../src/core/errors';
 import { generateSamples } from '../src/core/generate/samples';
-import { CLARA_NOTEWISE_SAMPLING, checkSampling, type SamplingOptions } from '../src/core/generate/sampler';
+import { checkSampling, type SamplingOptions } from '../src/core/generate/sampler';
+import { DEFAULT_SAMPLING } from '../src/shared/sampling';
 import { importPaths } from '../src/core/import/importer';
 import { initBackend, parseBackendChoice } from '../src/core/model/backend';
 import { readCheckpointMeta } from '../src/core/model/checkpoint';
@@ -88,14 +89,14 @@ async function main(): Promise<void> {
   const promptWords = has('prompt-words') ? intOpt('prompt-words', 200, 1, 100_000) : null;
   const topK = numOpt('top-k');
   const topP = numOpt('top-p');
-  const temperature = numOpt('temperature') ?? CLARA_NOTEWISE_SAMPLING.temperature;
+  const temperature = numOpt('temperature') ?? DEFAULT_SAMPLING.temperature;
   const sampling: SamplingOptions = checkSampling(
     topK !== undefined || topP !== undefined
       ? { temperature, topK, topP }
       : {
           temperature,
-          topN: numOpt('top-n') ?? CLARA_NOTEWISE_SAMPLING.topN,
-          truncProb: numOpt('trunc-prob') ?? CLARA_NOTEWISE_SAMPLING.truncProb,
+          topN: numOpt('top-n') ?? DEFAULT_SAMPLING.topN,
+          truncProb: numOpt('trunc-prob') ?? DEFAULT_SAMPLING.truncProb,
         },
   );
   const backend = await initBackend(parseBackendChoice(opt('backend', 'auto')));

@@ -18,7 +18,7 @@ import { Adam } from '../src/core/model/adam';
 import { AwdLstm } from '../src/core/model/awdLstm';
 import { initBackend } from '../src/core/model/backend';
 import { disposeStates } from '../src/core/model/lstm';
-import { PRESETS, type PresetName } from '../src/core/model/presets';
+import { PRESETS, modelConfigFor, type PresetName } from '../src/core/model/presets';
 import { evalWindow, trainStep, type Window } from '../src/core/model/trainStep';
 import { BpttBatches } from '../src/core/train/batches';
 import { shuffled } from '../src/core/train/rng';
@@ -106,20 +106,7 @@ async function ours(
   trainW: Window[],
 ): Promise<{ valid: Array<[number, number]>; trainCe: number[]; tokensPerSec: number }> {
   await initBackend('wasm');
-  const model = new AwdLstm(
-    {
-      vocabSize: vocab.size,
-      embSize: p.embSize,
-      hiddenSize: p.hiddenSize,
-      layers: p.layers,
-      dropoutEmb: p.dropoutEmb,
-      dropoutInput: p.dropoutInput,
-      dropoutHidden: p.dropoutHidden,
-      dropoutOutput: p.dropoutOutput,
-      weightDrop: p.weightDrop,
-    },
-    seed,
-  );
+  const model = new AwdLstm(modelConfigFor(p, vocab.size), seed);
   const adam = new Adam(model.params(), p.beta1, p.beta2, p.weightDecay);
   const validCurve: Array<[number, number]> = [];
   const trainCe: number[] = [];

@@ -15,7 +15,7 @@ import { encodePiece, resolveEncodingOptions } from '../src/core/encoding';
 import { Adam } from '../src/core/model/adam';
 import { AwdLstm } from '../src/core/model/awdLstm';
 import { initBackend, type BackendChoice } from '../src/core/model/backend';
-import { PRESETS, type PresetName } from '../src/core/model/presets';
+import { PRESETS, modelConfigFor, type PresetName } from '../src/core/model/presets';
 import { trainStep } from '../src/core/model/trainStep';
 import { Vocab } from '../src/core/train/vocab';
 import { demoCorpus, midiFilesUnder } from '../src/testing/corpora';
@@ -38,17 +38,7 @@ async function measure(backend: BackendChoice): Promise<{ tokensPerSec: number; 
     if (ids.length > (p.bptt + 1) * p.batchSize * 2) break;
     ids.push(...vocab.ids(encodePiece(readMidi(fs.readFileSync(f)), 'notewise', o)), vocab.eos);
   }
-  const model = new AwdLstm({
-    vocabSize: vocab.size,
-    embSize: p.embSize,
-    hiddenSize: p.hiddenSize,
-    layers: p.layers,
-    dropoutEmb: p.dropoutEmb,
-    dropoutInput: p.dropoutInput,
-    dropoutHidden: p.dropoutHidden,
-    dropoutOutput: p.dropoutOutput,
-    weightDrop: p.weightDrop,
-  });
+  const model = new AwdLstm(modelConfigFor(p, vocab.size));
   const adam = new Adam(model.params(), p.beta1, p.beta2, p.weightDecay);
   const T = p.bptt;
   const B = p.batchSize;

@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { Catalog } from '../core/catalog/catalog';
 import { defaultDataDir } from '../core/paths';
 import { setJobLauncher } from '../core/jobs/childJob';
+import { MIDI_EXTENSIONS } from '../shared/midiFiles';
 import { StudioService } from '../studio/service';
 import { APP_ORIGIN, registerAppScheme, serveAppProtocol } from './appProtocol';
 import { serveStudioIpc } from './ipc';
@@ -82,7 +83,7 @@ function startStudio(): void {
         const r = await dialog.showOpenDialog(win!, {
           title: folders ? 'Import a folder of MIDI files' : 'Import MIDI files',
           properties: folders ? ['openDirectory', 'multiSelections'] : ['openFile', 'multiSelections'],
-          filters: folders ? [] : [{ name: 'MIDI', extensions: ['mid', 'midi', 'kar'] }],
+          filters: folders ? [] : [{ name: 'MIDI', extensions: [...MIDI_EXTENSIONS] }],
         });
         return r.canceled ? [] : r.filePaths;
       },

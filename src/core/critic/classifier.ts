@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { ClassifierKind } from '../catalog/classifiers';
+import { removeStaleTemp, writeDirAtomic } from '../atomicDir';
 import { readFormatJson } from '../files';
 import type { EncodingName, EncodingOptions } from '../encoding';
 import type { AwdLstm } from '../model/awdLstm';
@@ -121,27 +122,26 @@ export function saveClassifier(
   encoderDir: string,
   copyEncoder: boolean,
 ): void {
-  const tmp = `${dir}.tmp-${process.pid}`;
-  fs.rmSync(tmp, { recursive: true, force: true });
-  fs.mkdirSync(tmp, { recursive: true });
-  let encoder: string;
-  if (copyEncoder) {
-    fs.mkdirSync(path.join(tmp, 'encoder'));
-    const cp = readCheckpointMeta(encoderDir);
-    fs.copyFileSync(path.join(encoderDir, 'weights.bin'), path.join(tmp, 'encoder', 'weights.bin'));
-    fs.writeFileSync(
-      path.join(tmp, 'encoder', 'checkpoint.json'),
-      JSON.stringify({ ...cp, optimizer: null, trainer: null }),
-    );
-    encoder = 'encoder';
-  } else {
-    encoder = path.relative(dir, encoderDir);
-  }
-  head.save(path.join(tmp, 'head.bin'));
-  const full: ClassifierMeta = { format: CLASSIFIER_FORMAT, version: 1, ...meta, encoder };
-  fs.writeFileSync(path.join(tmp, 'classifier.json'), JSON.stringify(full, null, 1));
-  fs.rmSync(dir, { recursive: true, force: true });
-  fs.renameSync(tmp, dir);
+  // A classifier save that died half-way (its writer gone) is cleaned by the next save beside it.
+  removeStaleTemp(path.dirname(dir));
+  writeDirAtomic(dir, (tmp) => {
+    let encoder: string;
+    if (copyEncoder) {
+      fs.mkdirSync(path.join(tmp, 'encoder'));
+      const cp = readCheckpointMeta(encoderDir);
+      fs.copyFileSync(path.join(encoderDir, 'weights.bin'), path.join(tmp, 'encoder', 'weights.bin'));
+      fs.writeFileSync(
+        path.join(tmp, 'encoder', 'checkpoint.json'),
+        JSON.stringify({ ...cp, optimizer: null, trainer: null }),
+      );
+      encoder = 'encoder';
+    } else {
+      encoder = path.relative(dir, encoderDir);
+    }
+    head.save(path.join(tmp, 'head.bin'));
+    const full: ClassifierMeta = { format: CLASSIFIER_FORMAT, version: 1, ...meta, encoder };
+    fs.writeFileSync(path.join(tmp, 'classifier.json'), JSON.stringify(full, null, 1));
+  });
 }
 
 export function headShape(encoder: AwdLstm, hidden: number, classes: number): ClassifierMeta['head'] {

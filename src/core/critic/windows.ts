@@ -3,6 +3,7 @@ import type { PieceSummary } from '../catalog/types';
 import type { EncodingName, EncodingOptions } from '../encoding';
 import { generate } from '../generate/generate';
 import type { SamplingOptions } from '../generate/sampler';
+import { DEFAULT_SAMPLING } from '../../shared/sampling';
 import type { AwdLstm } from '../model/awdLstm';
 import { CorpusTokens } from '../train/corpusTokens';
 import { mulberry32 } from '../train/rng';
@@ -52,7 +53,7 @@ export function generatedWindows(
   onProgress?: (done: number, total: number) => void,
 ): Int32Array[] {
   const batch = a.batch ?? 32;
-  const sampling = a.sampling ?? { temperature: 1, topN: 3, truncProb: 0.8 };
+  const sampling = a.sampling ?? DEFAULT_SAMPLING;
   const out: Int32Array[] = [];
   for (let at = 0; at < a.count; at += batch) {
     const n = Math.min(batch, a.count - at);

@@ -1,17 +1,7 @@
+import type { SamplingOptions } from '../../shared/sampling';
 import { ClaraError } from '../errors';
 
-export interface SamplingOptions {
-  /** Softmax temperature; 0 always takes the most likely word. */
-  temperature: number;
-  /** Clara's truncated sampling: with probability `truncProb` draw from the `topN` most likely words, else take the top one. */
-  topN?: number;
-  truncProb?: number;
-  /** Plain top-k and nucleus (top-p) filtering, used when `topN` is not set. */
-  topK?: number;
-  topP?: number;
-}
-
-export const CLARA_NOTEWISE_SAMPLING: SamplingOptions = { temperature: 1, topN: 3, truncProb: 0.8 };
+export type { SamplingOptions };
 
 export function checkSampling(o: SamplingOptions): SamplingOptions {
   const bad = (field: string, why: string): never => {

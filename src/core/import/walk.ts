@@ -1,8 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import { isMidiFileName } from '../../shared/midiFiles';
 import type { ImportFailure } from '../catalog/types';
-
-const MIDI_EXT = /\.(mid|midi|smf|kar)$/i;
 
 export interface FoundFile {
   path: string;
@@ -36,7 +35,7 @@ export function collectMidiFiles(inputs: readonly string[]): WalkResult {
       if (e.name.startsWith('.')) continue;
       const full = path.join(dir, e.name);
       if (e.isDirectory()) visit(full, root);
-      else if (e.isFile() && MIDI_EXT.test(e.name) && !files.has(full)) files.set(full, { path: full, root });
+      else if (e.isFile() && isMidiFileName(e.name) && !files.has(full)) files.set(full, { path: full, root });
     }
   };
   for (const input of inputs) {

@@ -1,7 +1,7 @@
 import { ticksToSecondsFn } from './tempo';
 import type { PieceTiming } from './types';
 import { readMidi } from './read';
-import { encodeSmf, type SmfEvent } from './smf';
+import { writeParts } from './write';
 import type { TickNote } from './types';
 
 /** A piece's notes in seconds at its average tempo, for drawing and playback. */
@@ -51,30 +51,11 @@ export function sliceMidi(bytes: Uint8Array, fromS: number, toS: number, soloPro
   const secPerTick = piece.durationTicks > 0 ? piece.durationSeconds / piece.durationTicks : 0.5 / piece.ppq;
   const from = Math.round(fromS / secPerTick);
   const to = Math.round(toS / secPerTick);
-  const bpm = 60 / (secPerTick * piece.ppq);
-  const tracks: SmfEvent[][] = [
-    [
-      { tick: 0, type: 'trackName', text: 'Clara Studio region' },
-      { tick: 0, type: 'tempo', microsecondsPerBeat: Math.round(60_000_000 / bpm) },
-      { tick: 0, type: 'timeSignature', numerator: 4, denominator: 4 },
-    ],
-  ];
-  for (const [voice, channel, program, name] of [
-    ['p', 0, 0, 'Piano'],
-    ['v', 1, soloProgram, 'Solo'],
-  ] as const) {
-    const own = piece.notes.filter((n) => n.voice === voice && n.end > from && n.start < to);
-    if (!own.length && voice === 'v') continue;
-    const body: Array<SmfEvent & { order: number }> = [];
-    for (const n of own) {
-      const s = Math.max(n.start, from) - from;
-      const e = Math.min(n.end, to) - from;
-      if (e <= s) continue;
-      body.push({ tick: s, order: 1, type: 'noteOn', channel, note: n.pitch, velocity: n.velocity });
-      body.push({ tick: e, order: 0, type: 'noteOff', channel, note: n.pitch, velocity: 64 });
-    }
-    body.sort((a, b) => a.tick - b.tick || a.order - b.order);
-    tracks.push([{ tick: 0, type: 'trackName', text: name }, { tick: 0, type: 'program', channel, program }, ...body]);
+  const cut = [];
+  for (const n of piece.notes) {
+    const start = Math.max(n.start, from) - from;
+    const end = Math.min(n.end, to) - from;
+    if (end > start) cut.push({ pitch: n.pitch, start, end, velocity: n.velocity, voice: n.voice });
   }
-  return encodeSmf(piece.ppq, tracks);
+  return writeParts(piece.ppq, cut, { name: 'Clara Studio region', bpm: 60 / (secPerTick * piece.ppq), soloProgram });
 }

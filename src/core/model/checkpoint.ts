@@ -1,7 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { asDiskError } from '../diskErrors';
-import { pidAlive } from '../pid';
+import { removeStaleTemp, writeDirAtomic } from '../atomicDir';
 import { ClaraError } from '../errors';
 import { readFormatJson } from '../files';
 import { withSavedDefaults, type EncodingName, type EncodingOptions } from '../encoding/options';
@@ -56,16 +55,6 @@ function pack(tensors: Array<[string, tf.Tensor]>): { entries: TensorEntry[]; by
   return { entries, bytes: Buffer.from(all.buffer, all.byteOffset, all.byteLength) };
 }
 
-function writeFileSynced(file: string, data: string | Buffer): void {
-  const fd = fs.openSync(file, 'w');
-  try {
-    fs.writeSync(fd, typeof data === 'string' ? Buffer.from(data, 'utf8') : data);
-    fs.fsyncSync(fd);
-  } finally {
-    fs.closeSync(fd);
-  }
-}
-
 /**
  * Writes a checkpoint directory atomically: everything goes into a temporary sibling first and is
  * renamed into place only when complete, so a kill at any moment leaves either the old checkpoint
@@ -77,19 +66,17 @@ export function saveCheckpoint(
   opt: Adam | null,
   meta: Omit<CheckpointMeta, 'format' | 'version' | 'weights' | 'optimizer' | 'model'>,
 ): void {
-  const tmp = `${dir}${TMP_MARK}${process.pid}`;
-  try {
-    fs.rmSync(tmp, { recursive: true, force: true });
-    fs.mkdirSync(tmp, { recursive: true });
+  // One flushed, renamed-into-place write (atomicDir), so a kill leaves the old checkpoint or the new one.
+  writeDirAtomic(dir, (tmp) => {
     const weights = pack([...model.params()]);
-    writeFileSynced(path.join(tmp, 'weights.bin'), weights.bytes);
+    fs.writeFileSync(path.join(tmp, 'weights.bin'), weights.bytes);
     let optimizer: CheckpointMeta['optimizer'] = null;
     if (opt) {
       const moments = pack([
         ...[...opt.m].map(([k, v]) => [`m/${k}`, v] as [string, tf.Tensor]),
         ...[...opt.v].map(([k, v]) => [`v/${k}`, v] as [string, tf.Tensor]),
       ]);
-      writeFileSynced(path.join(tmp, 'optimizer.bin'), moments.bytes);
+      fs.writeFileSync(path.join(tmp, 'optimizer.bin'), moments.bytes);
       optimizer = { step: opt.step, entries: moments.entries };
     }
     const full: CheckpointMeta = {
@@ -100,46 +87,12 @@ export function saveCheckpoint(
       optimizer,
       ...meta,
     };
-    writeFileSynced(path.join(tmp, 'checkpoint.json'), JSON.stringify(full));
-  } catch (err) {
-    // A full disk mid-write: leave no half checkpoint behind, and say which folder.
-    fs.rmSync(tmp, { recursive: true, force: true });
-    throw asDiskError(err, path.dirname(dir));
-  }
-  fs.rmSync(dir, { recursive: true, force: true });
-  fs.renameSync(tmp, dir);
+    fs.writeFileSync(path.join(tmp, 'checkpoint.json'), JSON.stringify(full));
+  });
 }
 
-const TMP_MARK = '.tmp-';
-
-/**
- * Removes half-written checkpoint folders (`NAME.tmp-PID`) under `root` left by a process that
- * died while saving; a live process's are left alone.
- */
-export function removeStaleTemp(root: string): string[] {
-  const removed: string[] = [];
-  const walk = (dir: string, depth: number): void => {
-    let entries: fs.Dirent[];
-    try {
-      entries = fs.readdirSync(dir, { withFileTypes: true });
-    } catch {
-      return;
-    }
-    for (const e of entries) {
-      if (!e.isDirectory()) continue;
-      const full = path.join(dir, e.name);
-      const m = /\.tmp-(\d+)$/.exec(e.name);
-      if (m) {
-        if (Number(m[1]) === process.pid || !pidAlive(Number(m[1]))) {
-          fs.rmSync(full, { recursive: true, force: true });
-          removed.push(full);
-        }
-      } else if (depth > 0) walk(full, depth - 1);
-    }
-  };
-  walk(root, 2);
-  return removed;
-}
+/** Half-written checkpoint folders are cleaned by the same rule as every atomic folder write. */
+export { removeStaleTemp };
 
 export function readCheckpointMeta(dir: string): CheckpointMeta {
   const meta = readFormatJson<CheckpointMeta>(

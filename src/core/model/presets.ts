@@ -57,6 +57,24 @@ export const PRESETS: Record<PresetName, Preset> = {
   clara: { embSize: 400, hiddenSize: 600, layers: 4, bptt: 200, batchSize: 32, lr: 3e-3, ...CLARA_REG, ...CLARA_OPT },
 };
 
+/**
+ * The model part of a preset for a vocabulary: the one place that says which preset fields shape
+ * the network, so a new one is added here, not in each caller (trainer, benches).
+ */
+export function modelConfigFor(p: Omit<ModelConfig, 'vocabSize'>, vocabSize: number): ModelConfig {
+  return {
+    vocabSize,
+    embSize: p.embSize,
+    hiddenSize: p.hiddenSize,
+    layers: p.layers,
+    dropoutEmb: p.dropoutEmb,
+    dropoutInput: p.dropoutInput,
+    dropoutHidden: p.dropoutHidden,
+    dropoutOutput: p.dropoutOutput,
+    weightDrop: p.weightDrop,
+  };
+}
+
 export function parsePresetName(s: string): PresetName {
   if (s in PRESETS) return s as PresetName;
   throw new ClaraError(`unknown preset "${s}" (expected ${Object.keys(PRESETS).join(', ')})`, 'bad-option', '--preset');

@@ -1,5 +1,5 @@
 import { ClaraError } from '../errors';
-import { notewiseVocabulary, type EncodingName, type EncodingOptions } from '../encoding';
+import { notewiseVocabulary, type EncodingOptions } from '../encoding';
 
 export const PAD = '<pad>';
 export const UNK = '<unk>';
@@ -51,17 +51,5 @@ export class Vocab {
       .slice(0, maxSize - SPECIALS.length)
       .map(([w]) => w);
     return new Vocab([...SPECIALS, ...words]);
-  }
-
-  static forEncoding(
-    encoding: EncodingName,
-    o: EncodingOptions,
-    withSolo: boolean,
-    chordCounts?: Map<string, number>,
-  ): Vocab {
-    if (encoding === 'notewise') return Vocab.notewise(o, withSolo);
-    if (!chordCounts)
-      throw new ClaraError('chordwise needs the chord counts of the training set', 'bad-vocab', 'vocab');
-    return Vocab.fromCounts(chordCounts);
   }
 }
