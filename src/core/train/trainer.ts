@@ -15,7 +15,14 @@ import { AwdLstm } from '../model/awdLstm';
 import { describeBackend, initBackend } from '../model/backend';
 import { loadCheckpoint, removeStaleTemp, saveCheckpoint } from '../model/checkpoint';
 import { disposeStates, type LstmState } from '../model/lstm';
-import { PRESETS, type ModelConfig, type OptimConfig, type Preset, type PresetName } from '../model/presets';
+import {
+  modelConfigFor,
+  PRESETS,
+  type ModelConfig,
+  type OptimConfig,
+  type Preset,
+  type PresetName,
+} from '../model/presets';
 import { evalWindow, trainStep, type Window } from '../model/trainStep';
 import { BpttBatches, type StreamCursor } from './batches';
 import { CorpusTokens, type Item } from './corpusTokens';
@@ -134,17 +141,7 @@ function resolveConfig(
   } else vocab = Vocab.notewise(encodingOptions, withSolo);
   const seconds = secondsOf(o);
   const steps = o.steps ?? (seconds === null ? 2000 : null);
-  const model: ModelConfig = {
-    vocabSize: vocab.size,
-    embSize: p.embSize,
-    hiddenSize: p.hiddenSize,
-    layers: p.layers,
-    dropoutEmb: p.dropoutEmb,
-    dropoutInput: p.dropoutInput,
-    dropoutHidden: p.dropoutHidden,
-    dropoutOutput: p.dropoutOutput,
-    weightDrop: p.weightDrop,
-  };
+  const model = modelConfigFor(p, vocab.size);
   const optim: OptimConfig = {
     bptt: p.bptt,
     batchSize: p.batchSize,
