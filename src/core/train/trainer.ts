@@ -182,7 +182,7 @@ function resolveConfig(
 }
 
 /** The median of the training pieces' average tempi (beats over seconds), rounded. */
-function typicalBpm(catalog: Catalog, items: Item[]): number {
+export function typicalBpm(catalog: Catalog, items: Item[]): number {
   const ids = new Set(items.map((it) => it.pieceId));
   const bpms = catalog
     .listPieces({ split: 'train' })
