@@ -11,7 +11,7 @@ import { quantize } from '../src/core/encoding';
 import { learnNoteLimits } from '../src/core/generate/noteLimits';
 import { readCheckpointMeta } from '../src/core/model/checkpoint';
 import { resolveCheckpoint } from '../src/core/train/checkpointRef';
-import { typicalBpm } from '../src/core/train/trainer';
+import { typicalBpm, typicalVelocity } from '../src/core/train/trainer';
 
 const [dataDir, ref, out] = process.argv.slice(2);
 if (!dataDir || !ref || !out) {
@@ -26,19 +26,16 @@ try {
   const composers = (run.config as { composers?: string[] | null }).composers ?? null;
   const train = catalog.listPieces({ split: 'train' }).filter((p) => !composers || composers.includes(p.composer));
   const items = train.map((p) => ({ pieceId: p.id, shift: 0 }));
+  const originals = train.map((p) => {
+    const { notes, ppq } = catalog.pieceNotes(p.id);
+    return quantize(notes, ppq, meta.encodingOptions);
+  });
   const shipped = {
     ...meta,
     optimizer: null,
     typicalBpm: meta.typicalBpm ?? typicalBpm(catalog, items),
-    noteLimits:
-      meta.noteLimits ??
-      learnNoteLimits(
-        train.map((p) => {
-          const { notes, ppq } = catalog.pieceNotes(p.id);
-          return quantize(notes, ppq, meta.encodingOptions);
-        }),
-        meta.encodingOptions,
-      ),
+    typicalVelocity: meta.typicalVelocity ?? typicalVelocity(originals),
+    noteLimits: meta.noteLimits ?? learnNoteLimits(originals, meta.encodingOptions),
   };
   fs.mkdirSync(out, { recursive: true });
   fs.copyFileSync(path.join(cp.path, 'weights.bin'), path.join(out, 'weights.bin'));

@@ -56,3 +56,12 @@ describe('chordwise encoding', () => {
     ]);
   });
 });
+
+describe('chordwise dynamics', () => {
+  it('plays every note at the velocity it is given (the corpus median), the default otherwise', () => {
+    const o = resolveEncodingOptions({ sampleFreq: 4 });
+    const words = encodeChordwise([n(10, 0, 2), n(14, 0, 1), n(20, 2, 1)], o, false);
+    expect(decodeChordwise(words, o, 64).notes.map((x) => x.velocity)).toEqual([64, 64, 64]);
+    expect(decodeChordwise(words, o).notes.every((x) => x.velocity === 80)).toBe(true);
+  });
+});

@@ -49,7 +49,15 @@ const REST = /^r\d+$/;
  * Reads chordwise words back. Durations are not in the encoding: each note sounds until the next
  * step with an onset, at least one step and at most one 4/4 bar, which plays legato as written.
  */
-export function decodeChordwise(words: readonly string[], o: EncodingOptions): DecodeReport {
+/**
+ * Chordwise text carries no dynamics: every note takes `velocity`, the training corpus's median
+ * where the checkpoint knows it (see RunConfig.typicalVelocity), else DEFAULT_VELOCITY.
+ */
+export function decodeChordwise(
+  words: readonly string[],
+  o: EncodingOptions,
+  velocity = DEFAULT_VELOCITY,
+): DecodeReport {
   const onsets: Array<{ t: number; voice: Voice; key: number }> = [];
   const onsetSteps: number[] = [];
   let skipped = 0;
@@ -83,7 +91,7 @@ export function decodeChordwise(words: readonly string[], o: EncodingOptions): D
     key,
     start: t,
     dur: Math.min(bar, Math.max(1, nextOnset.get(t)! - t)),
-    velocity: DEFAULT_VELOCITY,
+    velocity,
   }));
   return { notes: notes.sort(byOnset), skipped };
 }

@@ -21,8 +21,14 @@ export function encodeSteps(
   return encoding === 'notewise' ? encodeNotewise(notes, o) : encodeChordwise(notes, o, withSolo);
 }
 
-export function decodeWords(words: readonly string[], encoding: EncodingName, o: EncodingOptions): DecodeReport {
-  return encoding === 'notewise' ? decodeNotewise(words, o) : decodeChordwise(words, o);
+/** Words back to notes; `velocity` is what notes get when the text says nothing of dynamics. */
+export function decodeWords(
+  words: readonly string[],
+  encoding: EncodingName,
+  o: EncodingOptions,
+  velocity?: number,
+): DecodeReport {
+  return encoding === 'notewise' ? decodeNotewise(words, o, velocity) : decodeChordwise(words, o, velocity);
 }
 
 /** MIDI notes in ticks → words of one encoding, optionally transposed by `shift` semitones. */

@@ -72,15 +72,19 @@ export interface DecodeReport {
  * `end` with no sounding note is skipped, a key struck again while sounding ends the earlier note,
  * and notes still sounding at the end are closed there.
  */
-export function decodeNotewise(words: readonly string[], o: EncodingOptions): DecodeReport {
+export function decodeNotewise(
+  words: readonly string[],
+  o: EncodingOptions,
+  velocity = DEFAULT_VELOCITY,
+): DecodeReport {
   const notes: StepNote[] = [];
   const open = new Map<string, number>();
-  const velocity = new Map<string, number>();
-  let current = DEFAULT_VELOCITY;
+  const loudness = new Map<string, number>();
+  let current = velocity;
   let t = 0;
   let skipped = 0;
   const close = (voice: Voice, key: number, start: number, dur: number): void => {
-    notes.push({ voice, key, start, dur: Math.max(1, dur), velocity: velocity.get(voice + key) ?? DEFAULT_VELOCITY });
+    notes.push({ voice, key, start, dur: Math.max(1, dur), velocity: loudness.get(voice + key) ?? current });
   };
   for (const w of words) {
     if (w === '') continue;
@@ -119,7 +123,7 @@ export function decodeNotewise(words: readonly string[], o: EncodingOptions): De
         close(voice, key, started, t - started);
       }
       open.set(id, t);
-      velocity.set(id, current);
+      loudness.set(id, current);
     }
   }
   for (const [id, start] of open) close(id[0] as Voice, Number(id.slice(1)), start, t - start);

@@ -40,6 +40,8 @@ export interface GenerateRequest {
   /** Write the prompt into the sample before the continuation, so it plays in context. */
   includePrompt?: boolean;
   timeSignature?: { numerator: number; denominator: number };
+  /** Velocity of notes the text gives no dynamics for (chordwise; older notewise): the corpus median. */
+  velocity?: number;
 }
 
 /**
@@ -185,7 +187,7 @@ export function generate(
   const written = req.includePrompt && req.prompt?.length ? req.prompt : [];
   return out.map((ids, index) => {
     const words = [...vocab.wordsOf(ids), ...(grammars[index]?.closing() ?? [])];
-    const { notes } = decodeWords([...written, ...words], encoding, options);
+    const { notes } = decodeWords([...written, ...words], encoding, options, req.velocity);
     // Music time includes rests: waits for notewise, one step a word for chordwise.
     const steps =
       encoding === 'notewise'

@@ -126,7 +126,15 @@ export function generateSamples(
       vocab,
       meta.encoding,
       o,
-      { ...args, prompt: words, noteLimits: meta.noteLimits, tempo: bpm, timeSignature, key: args.key },
+      {
+        ...args,
+        prompt: words,
+        noteLimits: meta.noteLimits,
+        tempo: bpm,
+        timeSignature,
+        key: args.key,
+        velocity: meta.typicalVelocity,
+      },
       onProgress,
     );
     const outDir = args.outDir ?? path.join(dataDir, 'samples');

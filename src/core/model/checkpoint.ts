@@ -34,6 +34,8 @@ export interface CheckpointMeta {
   noteLimits?: NoteLimits;
   /** The median tempo of the training pieces (quarter notes a minute): unprompted samples play at it. */
   typicalBpm?: number;
+  /** The median velocity of the training notes: what notes without dynamics words are played at. */
+  typicalVelocity?: number;
 }
 
 function pack(tensors: Array<[string, tf.Tensor]>): { entries: TensorEntry[]; bytes: Buffer } {

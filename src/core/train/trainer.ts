@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Catalog } from '../catalog/catalog';
 import type { Ensemble } from '../midi/types';
+import type { StepNote } from '../encoding/steps';
 import {
   resolveEncodingOptions,
   withSavedDefaults,
@@ -79,6 +80,8 @@ export interface RunConfig {
   noteLimits?: NoteLimits;
   /** Median tempo of the training pieces, saved with every checkpoint for the generator. */
   typicalBpm?: number;
+  /** Median velocity of the training notes, saved with every checkpoint for the generator. */
+  typicalVelocity?: number;
 }
 
 interface TrainerState {
@@ -154,6 +157,8 @@ function resolveConfig(
     beta: p.beta,
     schedule: p.schedule,
   };
+  // The training pieces in their own key: what the generator's facts are learnt from.
+  const originals = items.filter((it) => it.shift === 0).map((it) => tokens.steps(it.pieceId));
   return {
     items,
     config: {
@@ -173,12 +178,16 @@ function resolveConfig(
       } as z.output<typeof storedOptions>),
       vocab: [...vocab.words],
       typicalBpm: typicalBpm(catalog, items),
-      noteLimits: learnNoteLimits(
-        items.filter((it) => it.shift === 0).map((it) => tokens.steps(it.pieceId)),
-        encodingOptions,
-      ),
+      typicalVelocity: typicalVelocity(originals),
+      noteLimits: learnNoteLimits(originals, encodingOptions),
     },
   };
+}
+
+/** The median velocity of some notes (80 when there are none). */
+export function typicalVelocity(pieces: ReadonlyArray<readonly StepNote[]>): number {
+  const v = pieces.flatMap((notes) => notes.map((n) => n.velocity)).sort((a, b) => a - b);
+  return v.length ? v[v.length >> 1]! : 80;
 }
 
 /** The median of the training pieces' average tempi (beats over seconds), rounded. */
@@ -731,6 +740,7 @@ class TrainingLoop {
       vocab: config.vocab,
       noteLimits: config.noteLimits,
       typicalBpm: config.typicalBpm,
+      typicalVelocity: config.typicalVelocity,
       trainer: { ...st, cursors: this.batches.position() },
     });
     const { accepted, replaced } = runs.putCheckpoint({
