@@ -8,7 +8,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import { readMidi } from '../src/core/midi/read';
-import { encodeSteps, quantize, resolveEncodingOptions } from '../src/core/encoding';
+import { encodeSteps, notewiseCodec, quantize, resolveEncodingOptions } from '../src/core/encoding';
 import { generate } from '../src/core/generate/generate';
 import { AwdLstm } from '../src/core/model/awdLstm';
 import { initBackend } from '../src/core/model/backend';
@@ -25,6 +25,7 @@ const words = Number(opt('words', '600'));
 const backend = await initBackend('auto');
 const o = resolveEncodingOptions();
 const vocab = Vocab.notewise(o, false);
+const codec = notewiseCodec(o);
 let tokens = 0;
 let steps = 0;
 for (const f of midiFilesUnder(demoCorpus)) {
@@ -48,14 +49,14 @@ const model = new AwdLstm({
   weightDrop: 0,
 });
 function run(count: number): number {
-  generate(model, vocab, 'notewise', o, {
+  generate(model, vocab, codec, {
     count,
     tokens: 20,
     sampling: { temperature: 1, topN: 3, truncProb: 0.8 },
     seed: 1,
   });
   const t0 = performance.now();
-  generate(model, vocab, 'notewise', o, {
+  generate(model, vocab, codec, {
     count,
     tokens: words,
     sampling: { temperature: 1, topN: 3, truncProb: 0.8 },

@@ -3,6 +3,7 @@ import type { Catalog } from '../catalog/catalog';
 import type { PieceSummary } from '../catalog/types';
 import { bundledModelDir } from '../corpus/demo';
 import { ClaraError } from '../errors';
+import { codecOf } from '../encoding';
 import type { AwdLstm } from '../model/awdLstm';
 import { loadCheckpoint, type CheckpointMeta } from '../model/checkpoint';
 import { resolveCheckpoint } from '../train/checkpointRef';
@@ -226,7 +227,7 @@ export function trainCritic(
         'not-enough-data',
         'critic',
       );
-    const enc = [s.vocab, s.meta.encoding, s.meta.encodingOptions] as const;
+    const enc = [s.vocab, codecOf(s.meta)] as const;
     const realTrain = pieceWindows(catalog, train, ...enc, {
       length: window,
       perPiece: Math.ceil(n / train.length),
@@ -320,7 +321,7 @@ export function trainComposer(
         'composer',
       );
     const held = composerHoldOut(pieces, classOf);
-    const enc = [s.vocab, s.meta.encoding, s.meta.encodingOptions] as const;
+    const enc = [s.vocab, codecOf(s.meta)] as const;
     const windowsOf = (group: PieceSummary[], total: number, seedOf: number) => {
       // The same number of windows for every class, spread over its pieces.
       const perClass = Math.ceil(total / classes.length);

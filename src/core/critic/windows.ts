@@ -1,6 +1,6 @@
 import type { Catalog } from '../catalog/catalog';
 import type { PieceSummary } from '../catalog/types';
-import type { EncodingName, EncodingOptions } from '../encoding';
+import type { Codec } from '../encoding';
 import { generate } from '../generate/generate';
 import type { SamplingOptions } from '../generate/sampler';
 import { DEFAULT_SAMPLING } from '../../shared/sampling';
@@ -18,11 +18,10 @@ export function pieceWindows(
   catalog: Catalog,
   pieces: readonly PieceSummary[],
   vocab: Vocab,
-  encoding: EncodingName,
-  options: EncodingOptions,
+  codec: Codec,
   a: { length: number; perPiece: number; seed: number },
 ): Array<{ pieceId: number; ids: Int32Array }> {
-  const tokens = new CorpusTokens(catalog, encoding, options, 8);
+  const tokens = new CorpusTokens(catalog, codec.name, codec.options, 8);
   const rand = mulberry32(a.seed);
   const out: Array<{ pieceId: number; ids: Int32Array }> = [];
   for (const p of pieces) {
@@ -47,8 +46,7 @@ export function pieceWindows(
 export function generatedWindows(
   model: AwdLstm,
   vocab: Vocab,
-  encoding: EncodingName,
-  options: EncodingOptions,
+  codec: Codec,
   a: { length: number; count: number; seed: number; sampling?: SamplingOptions; batch?: number },
   onProgress?: (done: number, total: number) => void,
 ): Int32Array[] {
@@ -57,7 +55,7 @@ export function generatedWindows(
   const out: Int32Array[] = [];
   for (let at = 0; at < a.count; at += batch) {
     const n = Math.min(batch, a.count - at);
-    const samples = generate(model, vocab, encoding, options, {
+    const samples = generate(model, vocab, codec, {
       count: n,
       tokens: 2 * a.length,
       sampling,

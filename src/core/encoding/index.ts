@@ -1,6 +1,6 @@
 import type { TickNote } from '../midi/types';
-import { decodeChordwise, encodeChordwise } from './chordwise';
-import { decodeNotewise, encodeNotewise, type DecodeReport } from './notewise';
+import { codecFor } from './codec';
+import type { DecodeReport } from './notewise';
 import type { EncodingName, EncodingOptions } from './options';
 import { quantize, type StepNote } from './steps';
 import { transpose } from './transpose';
@@ -11,6 +11,7 @@ export * from './transpose';
 export { encodeNotewise, decodeNotewise, notewiseVocabulary, DEFAULT_VELOCITY, type DecodeReport } from './notewise';
 export { encodeChordwise, decodeChordwise, REST_CAP, REST_LOOKBACK } from './chordwise';
 export { foldToKey, keyToPitch } from './range';
+export { codecFor, codecOf, notewiseCodec, chordwiseCodec, type Codec } from './codec';
 
 export function encodeSteps(
   notes: readonly StepNote[],
@@ -18,7 +19,7 @@ export function encodeSteps(
   o: EncodingOptions,
   withSolo?: boolean,
 ): string[] {
-  return encoding === 'notewise' ? encodeNotewise(notes, o) : encodeChordwise(notes, o, withSolo);
+  return codecFor(encoding, o).encode(notes, withSolo);
 }
 
 /** Words back to notes; `velocity` is what notes get when the text says nothing of dynamics. */
@@ -28,7 +29,7 @@ export function decodeWords(
   o: EncodingOptions,
   velocity?: number,
 ): DecodeReport {
-  return encoding === 'notewise' ? decodeNotewise(words, o, velocity) : decodeChordwise(words, o, velocity);
+  return codecFor(encoding, o).decode(words, velocity);
 }
 
 /** MIDI notes in ticks → words of one encoding, optionally transposed by `shift` semitones. */

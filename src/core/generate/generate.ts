@@ -1,4 +1,4 @@
-import { decodeWords, type EncodingName, type EncodingOptions, type StepNote } from '../encoding';
+import type { Codec, StepNote } from '../encoding';
 import { ClaraError } from '../errors';
 import { writeMidi } from '../encoding/toMidi';
 import type { AwdLstm } from '../model/awdLstm';
@@ -7,7 +7,7 @@ import * as tf from '../model/tf';
 import { tidyKeep } from '../model/tidy';
 import { mulberry32 } from '../train/rng';
 import { EOS, Vocab } from '../train/vocab';
-import { NotewiseGrammar, type GrammarRules } from './grammar';
+import type { GrammarRules } from './grammar';
 import { defaultNoteLimits, type NoteLimits } from './noteLimits';
 import { keySignatureOf, scalePitchClasses, tonicTriad, type Key } from './key';
 import { checkSampling, sampleIndex, type SamplingOptions } from './sampler';
@@ -78,11 +78,11 @@ export interface GeneratedSample {
 export function generate(
   model: AwdLstm,
   vocab: Vocab,
-  encoding: EncodingName,
-  options: EncodingOptions,
+  codec: Codec,
   req: GenerateRequest,
   onProgress?: (done: number, total: number) => void,
 ): GeneratedSample[] {
+  const options = codec.options;
   checkSampling(req.sampling);
   if (!(req.count >= 1 && req.count <= 256)) throw new ClaraError('must be from 1 to 256', 'bad-option', 'count');
   if (req.tokens === undefined && req.seconds === undefined)
@@ -120,9 +120,7 @@ export function generate(
         }
       : undefined,
   };
-  const grammars = Array.from({ length: B }, () =>
-    encoding === 'notewise' ? new NotewiseGrammar(vocab, rules) : null,
-  );
+  const grammars = Array.from({ length: B }, () => codec.grammar(vocab, rules));
   for (const g of grammars) {
     for (const id of promptIds) g?.push(id);
     g?.beginGenerated();
@@ -187,12 +185,10 @@ export function generate(
   const written = req.includePrompt && req.prompt?.length ? req.prompt : [];
   return out.map((ids, index) => {
     const words = [...vocab.wordsOf(ids), ...(grammars[index]?.closing() ?? [])];
-    const { notes } = decodeWords([...written, ...words], encoding, options, req.velocity);
-    // Music time includes rests: waits for notewise, one step a word for chordwise.
-    const steps =
-      encoding === 'notewise'
-        ? grammars[index]!.steps - (written.length ? 0 : startSteps) + 1
-        : written.length + words.length;
+    const { notes } = codec.decode([...written, ...words], req.velocity);
+    // Music time includes rests: the grammar counted them as it went, where there is one; else the codec counts.
+    const g = grammars[index];
+    const steps = g ? g.steps - (written.length ? 0 : startSteps) + 1 : codec.stepsOf([...written, ...words]);
     return {
       index,
       words,

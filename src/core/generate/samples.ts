@@ -2,15 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Catalog } from '../catalog/catalog';
 import type { PromptSpec, SampleOptions, SampleRow } from '../catalog/samples';
-import {
-  decodeWords,
-  encodeSteps,
-  quantize,
-  transpose,
-  type EncodingName,
-  type EncodingOptions,
-  type StepNote,
-} from '../encoding';
+import { codecOf, quantize, transpose, type EncodingOptions, type StepNote } from '../encoding';
 import { openingTiming } from '../midi/tempo';
 import type { PieceTiming, TickNote } from '../midi/types';
 import { keyName, keyOfSteps, shiftBetween, type Key } from './key';
@@ -73,12 +65,6 @@ function resolvePrompt(catalog: Catalog, spec: PromptSpec, o: EncodingOptions): 
   }
 }
 
-/** Music steps that some words span (their waits; one a word for chordwise). */
-function stepsOf(words: readonly string[], encoding: EncodingName): number {
-  if (encoding !== 'notewise') return words.length;
-  return words.reduce((n, w) => n + (/^wait\d+$/.test(w) ? Number(w.slice(4)) : 0), 0);
-}
-
 /**
  * Generates samples from a checkpoint, writes each as a MIDI file and records it in the catalog
  * with everything needed to make it again: checkpoint, prompt, options, seed and batch position.
@@ -93,28 +79,27 @@ export function generateSamples(
   const { model, meta } = loadCheckpoint(cp.path);
   try {
     const vocab = new Vocab(meta.vocab);
-    const o = meta.encodingOptions;
+    const codec = codecOf(meta);
+    const o = codec.options;
     const take = args.promptWords ?? 200;
     const prompt = resolvePrompt(catalog, args.prompt, o);
     if (args.prompt.kind !== 'none' && prompt.notes.length === 0)
       throw new ClaraError('has no notes to continue from', 'bad-prompt', 'prompt');
     // The opening in the model's words; then, for a chosen key, moved there by the smallest shift.
-    let words = encodeSteps(
-      prompt.notes,
-      meta.encoding,
-      o,
-      prompt.notes.some((n) => n.voice === 'v'),
-    ).slice(0, take);
-    const timing = prompt.timingUntil?.(stepsOf(words, meta.encoding)) ?? null;
+    let words = codec
+      .encode(
+        prompt.notes,
+        prompt.notes.some((n) => n.voice === 'v'),
+      )
+      .slice(0, take);
+    const timing = prompt.timingUntil?.(codec.stepsOf(words)) ?? null;
     if (args.key && words.length) {
-      const opening = decodeWords(words, meta.encoding, o).notes;
+      const opening = codec.decode(words).notes;
       const from = keyOfSteps(opening, o);
       if (from) {
         const moved = transpose(opening, shiftBetween(from, args.key), o);
-        words = encodeSteps(
+        words = codec.encode(
           moved,
-          meta.encoding,
-          o,
           moved.some((n) => n.voice === 'v'),
         );
       }
@@ -124,8 +109,7 @@ export function generateSamples(
     const samples = generate(
       model,
       vocab,
-      meta.encoding,
-      o,
+      codec,
       {
         ...args,
         prompt: words,

@@ -4,6 +4,7 @@ import path from 'node:path';
 import type { Catalog } from '../catalog/catalog';
 import type { Ensemble } from '../midi/types';
 import type { StepNote } from '../encoding/steps';
+import { codecFor } from '../encoding/codec';
 import {
   resolveEncodingOptions,
   withSavedDefaults,
@@ -136,12 +137,11 @@ function resolveConfig(
       'corpus',
     );
   const withSolo = [...items, ...test].some((it) => tokens.hasSolo(it.pieceId));
-  let vocab: Vocab;
-  if (o.encoding === 'chordwise') {
-    const counts = new Map<string, number>();
-    for (const it of items) for (const w of tokens.words(it)) counts.set(w, (counts.get(w) ?? 0) + 1);
-    vocab = Vocab.fromCounts(counts);
-  } else vocab = Vocab.notewise(encodingOptions, withSolo);
+  // Lazily, one piece at a time: only chordwise reads them, and all of them at once would be large.
+  const trainWords = function* (): Generator<string[]> {
+    for (const it of items) yield tokens.words(it);
+  };
+  const vocab = codecFor(o.encoding, encodingOptions).vocabulary(withSolo, trainWords());
   const seconds = secondsOf(o);
   const steps = o.steps ?? (seconds === null ? 2000 : null);
   const model = modelConfigFor(p, vocab.size);

@@ -1,5 +1,7 @@
 import { ClaraError } from '../errors';
-import { notewiseVocabulary, type EncodingOptions } from '../encoding';
+// Not '../encoding': its codec builds vocabularies, so the index importing this back would be a cycle.
+import { notewiseVocabulary } from '../encoding/notewise';
+import type { EncodingOptions } from '../encoding/options';
 
 export const PAD = '<pad>';
 export const UNK = '<unk>';
