@@ -37,6 +37,8 @@ export interface GenerateRequest {
   keyStrength?: number;
   /** Share of the key's pull kept after the opening (0: only the opening leans). */
   keyHold?: number;
+  /** The key signature to write (a key the user asked for; a lean alone writes none). */
+  keySignature?: Key;
   /** Write the prompt into the sample before the continuation, so it plays in context. */
   includePrompt?: boolean;
   timeSignature?: { numerator: number; denominator: number };
@@ -197,7 +199,7 @@ export function generate(
         tempo,
         soloProgram: req.soloProgram,
         timeSignature: req.timeSignature,
-        keySignature: req.key && keySignatureOf(req.key),
+        keySignature: req.keySignature && keySignatureOf(req.keySignature),
       }),
       seconds: steps * secondsPerStep,
       tokens: ids.length,

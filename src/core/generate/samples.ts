@@ -104,6 +104,8 @@ export function generateSamples(
         );
       }
     }
+    // A continuation leans toward its prompt's key as a chosen key would (it may still modulate).
+    const lean = args.key ?? (words.length ? (keyOfSteps(codec.decode(words).notes, o) ?? undefined) : undefined);
     const bpm = args.bpm ?? timing?.bpm ?? meta.typicalBpm ?? 120;
     const timeSignature = timing ? { numerator: timing.numerator, denominator: timing.denominator } : undefined;
     const samples = generate(
@@ -116,7 +118,8 @@ export function generateSamples(
         noteLimits: meta.noteLimits,
         tempo: bpm,
         timeSignature,
-        key: args.key,
+        key: lean,
+        keySignature: args.key,
         velocity: meta.typicalVelocity,
       },
       onProgress,
