@@ -19,7 +19,7 @@ import { AwdLstm } from '../src/core/model/awdLstm';
 import { initBackend } from '../src/core/model/backend';
 import { disposeStates } from '../src/core/model/lstm';
 import { PRESETS, modelConfigFor, type PresetName } from '../src/core/model/presets';
-import { evalWindow, trainStep, type Window } from '../src/core/model/trainStep';
+import { evaluateWindows, trainStep, type Window } from '../src/core/model/trainStep';
 import { BpttBatches } from '../src/core/train/batches';
 import { shuffled } from '../src/core/train/rng';
 import { learningRate } from '../src/core/train/schedule';
@@ -127,18 +127,9 @@ async function ours(
     state = r.state;
     trainCe.push(+r.ce.toFixed(4));
     if (evalSteps.includes(step + 1)) {
-      let vs = model.zeroState(B);
-      let sum = 0;
-      let count = 0;
-      for (const w of validW) {
-        const e = evalWindow(model, w, vs);
-        vs = e.state;
-        sum += e.ceSum;
-        count += e.count;
-      }
-      disposeStates(vs);
-      validCurve.push([step + 1, +(sum / count).toFixed(4)]);
-      process.stderr.write(`ours seed ${seed} step ${step + 1}: valid ${(sum / count).toFixed(3)}\n`);
+      const valid = evaluateWindows(model, validW).loss;
+      validCurve.push([step + 1, +valid.toFixed(4)]);
+      process.stderr.write(`ours seed ${seed} step ${step + 1}: valid ${valid.toFixed(3)}\n`);
     }
   }
   disposeStates(state);

@@ -75,3 +75,24 @@ export function evalWindow(
   disposeStates(state);
   return { ceSum: ce * w.T * w.B, correct, count: w.T * w.B, state: out.state };
 }
+
+/**
+ * Mean cross-entropy and accuracy over consecutive windows (validation), the hidden state carried
+ * from one to the next; NaN loss when there are none.
+ */
+export function evaluateWindows(model: AwdLstm, windows: readonly Window[]): { loss: number; accuracy: number } {
+  if (windows.length === 0) return { loss: Number.NaN, accuracy: 0 };
+  let state = model.zeroState(windows[0]!.B);
+  let ce = 0;
+  let correct = 0;
+  let count = 0;
+  for (const w of windows) {
+    const r = evalWindow(model, w, state);
+    state = r.state;
+    ce += r.ceSum;
+    correct += r.correct;
+    count += r.count;
+  }
+  disposeStates(state);
+  return { loss: ce / count, accuracy: correct / count };
+}

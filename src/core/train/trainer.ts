@@ -25,7 +25,7 @@ import {
   type Preset,
   type PresetName,
 } from '../model/presets';
-import { evalWindow, trainStep, type Window } from '../model/trainStep';
+import { evaluateWindows, trainStep, type Window } from '../model/trainStep';
 import { BpttBatches, type StreamCursor } from './batches';
 import { CorpusTokens, type Item } from './corpusTokens';
 import { shuffled } from './rng';
@@ -255,23 +255,6 @@ function validationWindows(items: Item[], tokens: CorpusTokens, vocab: Vocab, c:
     windows.push({ inputs, targets, T: len, B });
   }
   return windows;
-}
-
-function evaluate(model: AwdLstm, windows: Window[]): { loss: number; accuracy: number } {
-  if (windows.length === 0) return { loss: Number.NaN, accuracy: 0 };
-  let state = model.zeroState(windows[0]!.B);
-  let ce = 0;
-  let correct = 0;
-  let count = 0;
-  for (const w of windows) {
-    const r = evalWindow(model, w, state);
-    state = r.state;
-    ce += r.ceSum;
-    correct += r.correct;
-    count += r.count;
-  }
-  disposeStates(state);
-  return { loss: ce / count, accuracy: correct / count };
 }
 
 /** A resume: the run, and a new budget counted from the resume point (steps, hours or until) if given. */
@@ -697,7 +680,7 @@ class TrainingLoop {
       if (Date.now() - this.lastSave > config.checkpointEverySec * 1000) this.saveCheckpoint('latest', null);
       return null;
     }
-    const ev = evaluate(this.model, this.data.valWindows);
+    const ev = evaluateWindows(this.model, this.data.valWindows);
     const best = st.bestValLoss === null || ev.loss < st.bestValLoss;
     if (best) {
       st.bestValLoss = ev.loss;
