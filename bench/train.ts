@@ -1,9 +1,13 @@
 /**
  * Training-speed benchmark: tokens/s of one preset (default `laptop`) on each backend that loads
- * here, and of the identical model in PyTorch on the CPU (bench/torch_reference.py, 2 threads),
- * printed as one JSON object with the model sizes and the ratio. Target: best backend ≥ 0.5× PyTorch.
+ * here, with 1 and N data-parallel workers on the CPU backends (N: the cores), and the identical
+ * model (a faithful AWD-LSTM, bench/torch_reference.py) in PyTorch on the CPU at 1 and 2 threads,
+ * in the same run. Also the model FLOPs achieved and the fraction of the wasm matmul ceiling
+ * (measured here, one core) times the workers. One JSON object.
+ * Targets: N = 2 workers ≥ 1.7× one worker; best wasm ≥ 0.4× PyTorch's best thread count.
  *
- *   npm run bench -- train [--preset laptop] [--steps 5] [--backends node-gpu,node,wasm,cpu] [--no-torch]
+ *   npm run bench -- train [--preset laptop] [--steps 5] [--workers 1,2] [--backends node-gpu,node,wasm,cpu]
+ *                          [--torch-threads 1,2] [--no-torch]
  */
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -15,8 +19,9 @@ import { encodePiece, resolveEncodingOptions } from '../src/core/encoding';
 import { Adam } from '../src/core/model/adam';
 import { AwdLstm } from '../src/core/model/awdLstm';
 import { initBackend, type BackendChoice } from '../src/core/model/backend';
-import { PRESETS, modelConfigFor, type PresetName } from '../src/core/model/presets';
-import { trainStep } from '../src/core/model/trainStep';
+import { layerSizes, PRESETS, modelConfigFor, type PresetName } from '../src/core/model/presets';
+import * as tf from '../src/core/model/tf';
+import { DataParallel, workerCount } from '../src/core/train/dataParallel';
 import { Vocab } from '../src/core/train/vocab';
 import { demoCorpus, midiFilesUnder } from '../src/testing/corpora';
 import { benchOption } from './lib/args';
@@ -26,8 +31,20 @@ const opt = (name: string, dflt: string): string => benchOption(name, dflt, args
 const presetName = opt('preset', 'laptop') as PresetName;
 const steps = Number(opt('steps', '5'));
 const self = fileURLToPath(import.meta.url);
+const cores = os.availableParallelism();
 
-async function measure(backend: BackendChoice): Promise<{ tokensPerSec: number; stepMs: number; detail: string }> {
+type Measured = { tokensPerSec: number; stepMs: number; detail: string; workers: number; workerTokensPerSec: number[] };
+
+/** Matmul FLOPs of one training token: forward (one-hot embedding, LSTM gates, tied decoder) × 3 for the backward. */
+function flopsPerToken(vocab: number): number {
+  const p = PRESETS[presetName];
+  const cfg = modelConfigFor(p, vocab);
+  let fwd = 2 * vocab * cfg.embSize * 2;
+  for (const { input, hidden } of layerSizes(cfg)) fwd += 2 * (input + hidden) * 4 * hidden;
+  return 3 * fwd;
+}
+
+async function measure(backend: BackendChoice, workers: number): Promise<Measured> {
   const report = await initBackend(backend);
   const p = PRESETS[presetName];
   const o = resolveEncodingOptions();
@@ -53,82 +70,147 @@ async function measure(backend: BackendChoice): Promise<{ tokensPerSec: number; 
       }
     return { inputs, targets, T, B };
   };
-  let state = model.zeroState(B);
+  const pool = await DataParallel.open(model, adam, workerCount(workers, backend, B).count, backend);
   const warmup = backend === 'cpu' ? 1 : 2;
   const n = backend === 'cpu' ? Math.min(2, steps) : steps;
   let t0 = 0;
+  const perWorker: number[][] = [];
   for (let k = 0; k < warmup + n; k++) {
     if (k === warmup) t0 = performance.now();
-    state = trainStep(model, adam, window(k), state, k, p.lr, p).state;
+    const r = await pool.step(window(k), k, p.lr, p);
+    if (k >= warmup) perWorker.push(r.workerTokensPerSec);
   }
   const ms = (performance.now() - t0) / n;
-  return { tokensPerSec: (T * B * 1000) / ms, stepMs: ms, detail: report.detail };
+  const used = pool.workers;
+  await pool.close();
+  return {
+    tokensPerSec: (T * B * 1000) / ms,
+    stepMs: ms,
+    detail: report.detail,
+    workers: used,
+    workerTokensPerSec: perWorker[0]!.map((_, i) => perWorker.reduce((s, w) => s + w[i]!, 0) / perWorker.length),
+  };
+}
+
+/** The wasm backend's fp32 matmul rate on one core, at the LSTM's own shapes (GFLOP/s): the ceiling per worker. */
+async function matmulCeiling(): Promise<{ gflops: number; shapes: string }> {
+  await initBackend('wasm');
+  const p = PRESETS[presetName];
+  const M = p.bptt * p.batchSize;
+  const shapes: Array<[number, number, number]> = [
+    [M, p.embSize, 4 * p.hiddenSize],
+    [M, p.hiddenSize, 4 * p.hiddenSize],
+    [p.batchSize, p.hiddenSize, 4 * p.hiddenSize],
+  ];
+  let best = 0;
+  for (const [m, k, n] of shapes) {
+    const a = tf.randomUniform([m, k]);
+    const b = tf.randomUniform([k, n]);
+    const reps = Math.max(3, Math.round(2e10 / (2 * m * k * n)));
+    tf.matMul(a, b).dispose();
+    const t0 = performance.now();
+    for (let i = 0; i < reps; i++) tf.matMul(a, b).dispose();
+    const s = (performance.now() - t0) / 1000;
+    best = Math.max(best, (2 * m * k * n * reps) / s / 1e9);
+    a.dispose();
+    b.dispose();
+  }
+  return { gflops: best, shapes: shapes.map((s) => s.join('×')).join(', ') };
+}
+
+function sub<T>(phaseArgs: string[]): T | { unavailable: string } {
+  const r = spawnSync(
+    process.execPath,
+    ['--import', 'tsx', self, ...phaseArgs, '--preset', presetName, '--steps', String(steps)],
+    {
+      encoding: 'utf8',
+    },
+  );
+  try {
+    return r.status === 0
+      ? (JSON.parse(r.stdout) as T)
+      : { unavailable: r.stderr.trim().split('\n').at(-1) ?? 'failed' };
+  } catch {
+    return { unavailable: r.stdout.trim().split('\n').at(-1) ?? 'failed' };
+  }
 }
 
 const phase = opt('phase', '');
-if (phase) {
+if (phase === 'matmul') {
+  process.stdout.write(JSON.stringify(await matmulCeiling()));
+} else if (phase) {
   // One backend per process: tfjs keeps one engine per process.
   try {
-    process.stdout.write(JSON.stringify(await measure(phase as BackendChoice)));
+    process.stdout.write(JSON.stringify(await measure(phase as BackendChoice, Number(opt('workers', '1')))));
   } catch (err) {
     process.stdout.write(JSON.stringify({ unavailable: err instanceof Error ? err.message : String(err) }));
   }
 } else {
   const p = PRESETS[presetName];
   const vocabSize = Vocab.notewise(resolveEncodingOptions(), false).size;
+  const flops = flopsPerToken(vocabSize);
   // Plain-JS cpu takes minutes a step on the laptop preset: measured only when named (--backends wasm,cpu).
   const backends = opt('backends', 'node-gpu,node,wasm').split(',') as BackendChoice[];
+  const workerCounts = [...new Set(opt('workers', `1,${cores}`).split(',').map(Number))];
+  const ceiling = sub<{ gflops: number; shapes: string }>(['--phase', 'matmul']);
+  const perCore = 'gflops' in ceiling ? ceiling.gflops : null;
   const results: Record<string, unknown> = {};
-  let best: { backend: string; tokensPerSec: number } | null = null;
+  let best: { backend: string; workers: number; tokensPerSec: number } | null = null;
+  const wasm: Record<number, number> = {};
   for (const b of backends) {
-    const r = spawnSync(
-      process.execPath,
-      ['--import', 'tsx', self, '--phase', b, '--preset', presetName, '--steps', String(steps)],
-      { encoding: 'utf8' },
-    );
-    const m = (
-      r.status === 0 ? JSON.parse(r.stdout) : { unavailable: r.stderr.trim().split('\n').at(-1) ?? 'failed' }
-    ) as { tokensPerSec: number; stepMs: number; detail: string } | { unavailable: string };
-    if ('unavailable' in m) {
-      results[b] = m;
-      continue;
+    const counts = b === 'wasm' || b === 'cpu' ? workerCounts : [1];
+    for (const w of counts) {
+      const key = counts.length > 1 ? `${b} × ${w} workers` : b;
+      const m = sub<Measured>(['--phase', b, '--workers', String(w)]);
+      if ('unavailable' in m) {
+        results[key] = m;
+        break;
+      }
+      const gflops = (m.tokensPerSec * flops) / 1e9;
+      results[key] = {
+        tokensPerSec: Math.round(m.tokensPerSec),
+        stepMs: Math.round(m.stepMs),
+        workers: m.workers,
+        workerTokensPerSec: m.workerTokensPerSec.map(Math.round),
+        gflops: +gflops.toFixed(1),
+        ...(b === 'wasm' && perCore ? { fractionOfCeiling: +(gflops / (perCore * m.workers)).toFixed(2) } : {}),
+        detail: m.detail,
+      };
+      if (b === 'wasm') wasm[m.workers] = m.tokensPerSec;
+      if (!best || m.tokensPerSec > best.tokensPerSec)
+        best = { backend: b, workers: m.workers, tokensPerSec: m.tokensPerSec };
     }
-    results[b] = { tokensPerSec: Math.round(m.tokensPerSec), stepMs: Math.round(m.stepMs), detail: m.detail };
-    if (!best || m.tokensPerSec > best.tokensPerSec) best = { backend: b, tokensPerSec: m.tokensPerSec };
   }
-  let torch: { torchTokensPerSec: number; torchVersion: string; threads: number } | { unavailable: string } = {
-    unavailable: 'skipped (--no-torch)',
-  };
+  const torch: Record<string, unknown> = {};
+  let torchBest: { threads: number; tokensPerSec: number } | null = null;
   if (!args.includes('--no-torch')) {
     const py = fs.existsSync('/usr/bin/python3') ? '/usr/bin/python3' : 'python3';
-    const r = spawnSync(
-      py,
-      [
-        path.join(path.dirname(self), 'torch_reference.py'),
-        '--vocab',
-        String(vocabSize),
-        '--emb',
-        String(p.embSize),
-        '--hidden',
-        String(p.hiddenSize),
-        '--layers',
-        String(p.layers),
-        '--bptt',
-        String(p.bptt),
-        '--batch',
-        String(p.batchSize),
-        '--steps',
-        String(steps),
-      ],
-      { encoding: 'utf8' },
-    );
-    torch =
-      r.status === 0
-        ? JSON.parse(r.stdout)
-        : { unavailable: `python3-torch not usable: ${r.stderr.trim().split('\n').at(-1) ?? ''}` };
+    for (const threads of opt('torch-threads', '1,2').split(',').map(Number)) {
+      const r = spawnSync(
+        py,
+        [
+          path.join(path.dirname(self), 'torch_reference.py'),
+          ...['--vocab', String(vocabSize), '--emb', String(p.embSize), '--hidden', String(p.hiddenSize)],
+          ...['--layers', String(p.layers), '--bptt', String(p.bptt), '--batch', String(p.batchSize)],
+          ...['--steps', String(steps), '--threads', String(threads)],
+        ],
+        { encoding: 'utf8' },
+      );
+      if (r.status !== 0) {
+        torch[`${threads} threads`] = {
+          unavailable: `python3-torch not usable: ${r.stderr.trim().split('\n').at(-1) ?? ''}`,
+        };
+        break;
+      }
+      const t = JSON.parse(r.stdout) as { torchTokensPerSec: number; torchVersion: string };
+      torch[`${threads} threads`] = { tokensPerSec: Math.round(t.torchTokensPerSec), version: t.torchVersion };
+      if (!torchBest || t.torchTokensPerSec > torchBest.tokensPerSec)
+        torchBest = { threads, tokensPerSec: t.torchTokensPerSec };
+    }
   }
-  const torchTps = 'torchTokensPerSec' in torch ? torch.torchTokensPerSec : null;
-  const ratio = best && torchTps ? best.tokensPerSec / torchTps : null;
+  const maxWorkers = Math.max(...Object.keys(wasm).map(Number));
+  const speedup = wasm[1] && maxWorkers > 1 ? wasm[maxWorkers]! / wasm[1] : null;
+  const ratio = best && torchBest ? best.tokensPerSec / torchBest.tokensPerSec : null;
   process.stdout.write(
     `${JSON.stringify(
       {
@@ -141,17 +223,21 @@ if (phase) {
           layers: p.layers,
           bptt: p.bptt,
           batch: p.batchSize,
+          mflopsPerToken: +(flops / 1e6).toFixed(1),
         },
-        backend: best?.backend ?? null,
-        tfjsTokensPerSec: best ? Math.round(best.tokensPerSec) : null,
-        torchTokensPerSec: torchTps ? Math.round(torchTps) : null,
-        ratio: ratio === null ? null : +ratio.toFixed(2),
-        target: { ratioMin: 0.5 },
-        pass: ratio !== null && ratio >= 0.5,
+        best: best ? { ...best, tokensPerSec: Math.round(best.tokensPerSec) } : null,
+        wasmWorkerSpeedup: speedup === null ? null : { workers: maxWorkers, speedup: +speedup.toFixed(2) },
+        torchBest: torchBest ? { ...torchBest, tokensPerSec: Math.round(torchBest.tokensPerSec) } : null,
+        ratioToTorchBest: ratio === null ? null : +ratio.toFixed(2),
+        targets: { workerSpeedupMin: 1.7, ratioToTorchBestMin: 0.4 },
+        pass: speedup !== null && speedup >= 1.7 && ratio !== null && ratio >= 0.4,
+        wasmMatmulCeiling:
+          'gflops' in ceiling ? { gflopsPerCore: +ceiling.gflops.toFixed(1), shapes: ceiling.shapes } : ceiling,
         backends: results,
         torch,
         cpu: os.cpus()[0]?.model ?? 'unknown',
-        cores: os.cpus().length,
+        cores,
+        loadAverage: os.loadavg().map((x) => +x.toFixed(2)),
       },
       null,
       2,

@@ -13,6 +13,7 @@ const step: TrainEventOf<'step'> = {
   lr: 0.001,
   gradNorm: 1.5,
   tokensPerSec: 900,
+  workerTokensPerSec: [900],
   elapsedS: 12,
   etaS: null,
   progress: 0.5,
@@ -99,6 +100,7 @@ describe('metrics from events', () => {
       accuracy: 0.25,
       lr: 0.001,
       tokensPerSec: 900,
+      workerTokensPerSec: [900],
       elapsedS: 12,
     });
     expect(

@@ -51,6 +51,8 @@ export const trainStartEvent = z.object({
   trainPieces: count,
   tokensPerEpoch: count,
   valTokens: count,
+  /** Data-parallel training threads (this one included). */
+  workers: count,
   /** What the user should know about how it started: a fallback checkpoint, a new budget. */
   notes: z.array(z.string()),
 });
@@ -68,6 +70,8 @@ export const trainStepEvent = z.object({
   lr: measure,
   gradNorm: measure,
   tokensPerSec: measure,
+  /** Each worker's tokens a second over its share of the step, while it computed. */
+  workerTokensPerSec: z.array(measure),
   elapsedS: measure,
   etaS: z.number().nullable(),
   progress: measure,

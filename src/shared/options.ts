@@ -113,12 +113,20 @@ export const trainOptions = z
       .default(8)
       .meta(meta({ description: 'stop after n validations without improvement (0: never)', arg: 'n' })),
     backend,
+    workers: int(1, 64)
+      .optional()
+      .meta(
+        meta({
+          description: 'data-parallel training threads on CPU backends (default: one per core, up to 8)',
+          arg: 'n',
+        }),
+      ),
   })
   .strict();
 export type TrainOptionValues = z.output<typeof trainOptions>;
 
 /** What a resumed run may be given anew: a budget counted from the resume point, and where it runs. */
-export const resumeOptions = trainOptions.pick({ steps: true, hours: true, until: true, backend: true });
+export const resumeOptions = trainOptions.pick({ steps: true, hours: true, until: true, backend: true, workers: true });
 
 /** A generation's options, apart from the prompt and the length (each shell states those its own way). */
 export const generateOptions = z

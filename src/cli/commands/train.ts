@@ -43,7 +43,7 @@ function printer(json: boolean): (e: TrainEvent) => void {
           `${e.resumed ? `Resuming run ${e.runId} from step ${e.fromStep}` : `Run ${e.runId}`}: ${e.config.encoding}, preset ${e.config.preset}, ` +
             `${(e.parameters / 1e6).toFixed(2)} M parameters, vocabulary ${e.config.vocabSize}\n` +
             `  data: ${e.trainPieces} pieces × their valid keys = ${e.trainItems} items, ~${e.tokensPerEpoch} tokens an epoch; validation ${e.valTokens} tokens\n` +
-            `  ${e.backendText}\n`,
+            `  ${e.backendText}; ${e.workers} ${e.workers === 1 ? 'worker' : 'data-parallel workers'}\n`,
         );
         break;
       case 'step':
@@ -118,7 +118,7 @@ export function registerTrain(program: Command): void {
           catalog,
           dataDir,
           f.resume
-            ? { resume: f.resume, backend: o.backend, steps: o.steps, hours: o.hours, until }
+            ? { resume: f.resume, backend: o.backend, workers: o.workers, steps: o.steps, hours: o.hours, until }
             : trainOptionsOf({ ...o, until }),
           { onEvent: printer(Boolean(f.json)), signal: abort.signal },
         ),

@@ -1,9 +1,8 @@
-import fs from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { NewPiece } from '../catalog/catalog';
 import type { ParsedPiece } from '../midi/types';
 import type { EncodingRequest } from './facts';
+import { workerEntry } from '../workers/entry';
 
 export interface ParseRequest {
   id: number;
@@ -25,23 +24,6 @@ export class ParseCancelled extends Error {
 }
 
 /**
- * Where the worker's code is. From source (tsx, vitest) the .ts entry runs through a small .mjs
- * that registers tsx in the worker; in the electron-vite build it is its own entry, importWorker.js,
- * beside the main bundle (see electron.vite.config.ts).
- */
-function workerEntry(): { file: URL; workerData?: { entry: string } } {
-  const here = import.meta.url;
-  if (/\.[cm]?ts$/.test(new URL(here).pathname)) {
-    return { file: new URL('./workerBoot.mjs', here), workerData: { entry: new URL('./worker.ts', here).href } };
-  }
-  for (const rel of ['./importWorker.js', '../importWorker.js']) {
-    const file = new URL(rel, here);
-    if (fs.existsSync(fileURLToPath(file))) return { file };
-  }
-  throw new Error(`the import worker is missing beside ${fileURLToPath(here)} (importWorker.js)`);
-}
-
-/**
  * One worker thread that parses files for an import, one at a time. `cancel()` terminates it at
  * once, mid-file; a later `parse` starts a fresh one.
  */
@@ -51,7 +33,7 @@ export class ParseWorker {
   private nextId = 1;
 
   private start(): Worker {
-    const entry = workerEntry();
+    const entry = workerEntry(import.meta.url, './worker.ts', 'importWorker.js');
     // A file that would need more than this is refused (the worker dies, the file is reported failed), not the studio.
     const w = new Worker(entry.file, {
       workerData: entry.workerData,

@@ -1,3 +1,4 @@
+import type { BatchRows } from './batchRows';
 import { embeddingDropout } from './embeddingDropout';
 import { lockedDropout } from './lockedDropout';
 import { lstmInfer, lstmTrain, type LstmState } from './lstm';
@@ -119,7 +120,9 @@ export class AwdLstm {
 
   /**
    * Training forward pass: returns the regularised loss (differentiable in every variable) and the
-   * next hidden states (detached). `seed` varies the dropout masks from step to step.
+   * next hidden states (detached). `seed` varies the dropout masks from step to step. Given `rows`,
+   * the tokens are that share of a larger batch: masks are the whole batch's, and the loss and
+   * cross-entropy are weighted by the share, so the shares' gradients and values sum to the batch's.
    */
   forwardTrain(
     tokens: tf.Tensor2D,
@@ -127,6 +130,7 @@ export class AwdLstm {
     state: LstmState[],
     seed: number,
     reg: { alpha: number; beta: number },
+    rows?: BatchRows,
   ): ForwardOut & { state: LstmState[] } {
     const c = this.config;
     const next: LstmState[] = [];
@@ -135,6 +139,7 @@ export class AwdLstm {
       c.dropoutInput,
       true,
       seed + 1,
+      rows,
     );
     let raw = x;
     this.layers.forEach((l, i) => {
@@ -142,16 +147,23 @@ export class AwdLstm {
       const r = lstmTrain(x, { wx: l.wx, wh, b: l.b }, state[i]!);
       next.push(r.state);
       raw = r.output;
-      x = i < this.layers.length - 1 ? lockedDropout(r.output, c.dropoutHidden, true, seed + 20 + i) : r.output;
+      x = i < this.layers.length - 1 ? lockedDropout(r.output, c.dropoutHidden, true, seed + 20 + i, rows) : r.output;
     });
-    const dropped = lockedDropout(raw, c.dropoutOutput, true, seed + 30);
-    const { ce, correct } = this.scores(this.decode(dropped), targets);
+    const dropped = lockedDropout(raw, c.dropoutOutput, true, seed + 30, rows);
+    const scored = this.scores(this.decode(dropped), targets);
+    const { correct } = scored;
+    // Every term below is a mean over the share's rows: weighting each by the share makes the sum
+    // over shares the mean over the whole batch.
+    const share = rows && rows.count !== rows.total ? rows.count / rows.total : 1;
+    const weigh = (t: tf.Scalar): tf.Scalar => (share === 1 ? t : (tf.mul(t, share) as tf.Scalar));
+    const ce = weigh(scored.ce);
     let loss = ce;
-    if (reg.alpha > 0) loss = tf.add(loss, tf.mul(reg.alpha, tf.mean(tf.square(dropped)))) as tf.Scalar;
+    if (reg.alpha > 0)
+      loss = tf.add(loss, weigh(tf.mul(reg.alpha, tf.mean(tf.square(dropped))) as tf.Scalar)) as tf.Scalar;
     const T = raw.shape[0];
     if (reg.beta > 0 && T > 1) {
       const diff = tf.sub(tf.slice(raw, [1, 0, 0], [T - 1, -1, -1]), tf.slice(raw, [0, 0, 0], [T - 1, -1, -1]));
-      loss = tf.add(loss, tf.mul(reg.beta, tf.mean(tf.square(diff)))) as tf.Scalar;
+      loss = tf.add(loss, weigh(tf.mul(reg.beta, tf.mean(tf.square(diff))) as tf.Scalar)) as tf.Scalar;
     }
     return { loss, ce, correct, state: next };
   }

@@ -1,5 +1,6 @@
 import { clipByGlobalNorm, type Adam } from './adam';
 import type { AwdLstm } from './awdLstm';
+import type { BatchRows } from './batchRows';
 import { disposeStates, type LstmState } from './lstm';
 import type { OptimConfig } from './presets';
 import * as tf from './tf';
@@ -20,16 +21,28 @@ export interface StepResult {
   state: LstmState[];
 }
 
-/** One optimisation step of truncated BPTT: forward, hand-written LSTM backward, clip, Adam. */
-export function trainStep(
+/** One share's forward and backward pass: its loss terms and the gradient of every parameter. */
+export interface Gradients {
+  loss: number;
+  ce: number;
+  correct: number;
+  grads: Map<string, tf.Tensor>;
+  /** The hidden state after the window, carried into the next one. */
+  state: LstmState[];
+}
+
+/**
+ * Forward and hand-written LSTM backward over one window (or, given `rows`, one worker's share of
+ * it: see BatchRows). Frees `state`; the caller owns the returned gradients and state.
+ */
+export function computeGradients(
   model: AwdLstm,
-  opt: Adam,
   w: Window,
   state: LstmState[],
   seed: number,
-  lr: number,
-  cfg: Pick<OptimConfig, 'alpha' | 'beta' | 'clip'>,
-): StepResult {
+  cfg: Pick<OptimConfig, 'alpha' | 'beta'>,
+  rows?: BatchRows,
+): Gradients {
   const params = model.params();
   let next: LstmState[] = [];
   let ce = 0;
@@ -37,7 +50,7 @@ export function trainStep(
   const { value, grads } = tf.variableGrads(() => {
     const tokens = tf.tensor2d(w.inputs, [w.T, w.B], 'int32');
     const targets = tf.tensor2d(w.targets, [w.T, w.B], 'int32');
-    const out = model.forwardTrain(tokens, targets, state, seed, cfg);
+    const out = model.forwardTrain(tokens, targets, state, seed, cfg, rows);
     next = out.state;
     ce = out.ce.dataSync()[0]!;
     correct = out.correct.dataSync()[0]!;
@@ -50,11 +63,36 @@ export function trainStep(
     const g = grads[v.name];
     if (g) named.set(name, g);
   }
-  const gradNorm = clipByGlobalNorm(named, cfg.clip);
-  opt.apply(named, lr);
-  for (const g of named.values()) g.dispose();
   disposeStates(state);
-  return { loss, ce, accuracy: correct / (w.T * w.B), gradNorm, state: next };
+  return { loss, ce, correct, grads: named, state: next };
+}
+
+/** Clips the summed gradients to the global norm and takes the Adam step; frees them; returns the norm before clipping. */
+export function applyGradients(
+  opt: Adam,
+  grads: Map<string, tf.Tensor>,
+  lr: number,
+  cfg: Pick<OptimConfig, 'clip'>,
+): number {
+  const gradNorm = clipByGlobalNorm(grads, cfg.clip);
+  opt.apply(grads, lr);
+  for (const g of grads.values()) g.dispose();
+  return gradNorm;
+}
+
+/** One optimisation step of truncated BPTT in this thread: forward, hand-written LSTM backward, clip, Adam. */
+export function trainStep(
+  model: AwdLstm,
+  opt: Adam,
+  w: Window,
+  state: LstmState[],
+  seed: number,
+  lr: number,
+  cfg: Pick<OptimConfig, 'alpha' | 'beta' | 'clip'>,
+): StepResult {
+  const g = computeGradients(model, w, state, seed, cfg);
+  const gradNorm = applyGradients(opt, g.grads, lr, cfg);
+  return { loss: g.loss, ce: g.ce, accuracy: g.correct / (w.T * w.B), gradNorm, state: g.state };
 }
 
 /** Mean cross-entropy and accuracy of a window without dropout; advances the hidden state. */
@@ -76,23 +114,38 @@ export function evalWindow(
   return { ceSum: ce * w.T * w.B, correct, count: w.T * w.B, state: out.state };
 }
 
+/** Summed cross-entropy, correct guesses and token count over some evaluated windows. */
+export interface EvalSums {
+  ceSum: number;
+  correct: number;
+  count: number;
+}
+
 /**
- * Mean cross-entropy and accuracy over consecutive windows (validation), the hidden state carried
- * from one to the next; NaN loss when there are none.
+ * Cross-entropy and accuracy sums over consecutive windows (validation), the hidden state carried
+ * from one to the next; the sums of several workers' shares add up.
  */
-export function evaluateWindows(model: AwdLstm, windows: readonly Window[]): { loss: number; accuracy: number } {
-  if (windows.length === 0) return { loss: Number.NaN, accuracy: 0 };
+export function evalSums(model: AwdLstm, windows: readonly Window[]): EvalSums {
+  const sums: EvalSums = { ceSum: 0, correct: 0, count: 0 };
+  if (windows.length === 0) return sums;
   let state = model.zeroState(windows[0]!.B);
-  let ce = 0;
-  let correct = 0;
-  let count = 0;
   for (const w of windows) {
     const r = evalWindow(model, w, state);
     state = r.state;
-    ce += r.ceSum;
-    correct += r.correct;
-    count += r.count;
+    sums.ceSum += r.ceSum;
+    sums.correct += r.correct;
+    sums.count += r.count;
   }
   disposeStates(state);
-  return { loss: ce / count, accuracy: correct / count };
+  return sums;
+}
+
+/** Mean cross-entropy and accuracy of evaluation sums; NaN loss when nothing was evaluated. */
+export function evalResult(s: EvalSums): { loss: number; accuracy: number } {
+  return s.count === 0 ? { loss: Number.NaN, accuracy: 0 } : { loss: s.ceSum / s.count, accuracy: s.correct / s.count };
+}
+
+/** Mean cross-entropy and accuracy over consecutive windows (validation); NaN loss when there are none. */
+export function evaluateWindows(model: AwdLstm, windows: readonly Window[]): { loss: number; accuracy: number } {
+  return evalResult(evalSums(model, windows));
 }

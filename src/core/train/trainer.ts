@@ -16,7 +16,6 @@ import { Adam } from '../model/adam';
 import { AwdLstm } from '../model/awdLstm';
 import { describeBackend, initBackend } from '../model/backend';
 import { loadCheckpoint, removeStaleTemp, saveCheckpoint } from '../model/checkpoint';
-import { disposeStates, type LstmState } from '../model/lstm';
 import {
   modelConfigFor,
   PRESETS,
@@ -25,7 +24,8 @@ import {
   type Preset,
   type PresetName,
 } from '../model/presets';
-import { evaluateWindows, trainStep, type Window } from '../model/trainStep';
+import type { Window } from '../model/trainStep';
+import { DataParallel, workerCount } from './dataParallel';
 import { BpttBatches, type StreamCursor } from './batches';
 import { CorpusTokens, type Item } from './corpusTokens';
 import { shuffled } from './rng';
@@ -469,6 +469,7 @@ function startEvent(
   run: OpenedRun,
   data: RunData,
   backend: Awaited<ReturnType<typeof initBackend>>,
+  workers: number,
 ): TrainEventOf<'start'> {
   const { vocab: _vocab, ...configShown } = run.config;
   return {
@@ -484,6 +485,7 @@ function startEvent(
     trainPieces: new Set(data.trainItems.map((i) => i.pieceId)).size,
     tokensPerEpoch: data.trainItems.reduce((s, it) => s + data.lengthOf(it) + 1, 0),
     valTokens: data.valWindows.reduce((s, w) => s + w.T * w.B, 0),
+    workers,
     notes: run.notes,
   };
 }
@@ -517,8 +519,9 @@ class TrainingLoop {
   private readonly model: AwdLstm;
   private readonly opt: Adam;
   private readonly st: TrainerState;
+  /** Computes each step over every worker; carries the LSTM's hidden state from window to window. */
+  private readonly parallel: DataParallel;
   private batches: BpttBatches;
-  private hidden: LstmState[];
   private lastSave = Date.now();
   private readonly throughput = new Throughput();
   private readonly sessionStart = performance.now();
@@ -530,11 +533,12 @@ class TrainingLoop {
     opened: OpenedRun,
     private readonly data: RunData,
     private readonly emit: (e: TrainEvent) => void,
+    parallel: DataParallel,
   ) {
     ({ runId: this.runId, config: this.config, model: this.model, opt: this.opt, st: this.st } = opened);
+    this.parallel = parallel;
     this.runs = catalog.runs;
     this.batches = this.epochBatches(this.st.cursors);
-    this.hidden = this.model.zeroState(this.config.optim.batchSize);
     this.elapsedAtStart = this.st.elapsedS;
   }
 
@@ -548,16 +552,14 @@ class TrainingLoop {
           if (stop.status === 'stopped' || stop.status === 'paused') this.saveCheckpoint('latest', null);
           return stop;
         }
-        this.step();
-        const early = this.evaluateAndSave();
+        await this.step();
+        const early = await this.evaluateAndSave();
         if (early) return early;
         // Let signals and the event loop in between steps.
         await new Promise<void>((resolve) => setImmediate(resolve));
       }
     } catch (err) {
       return { status: 'failed', code: 'error', reason: errorMessage(err) };
-    } finally {
-      disposeStates(this.hidden);
     }
   }
 
@@ -591,12 +593,11 @@ class TrainingLoop {
   }
 
   /** One optimiser step on the next window; reports it, and stores every tenth as a metric. */
-  private step(): void {
+  private async step(): Promise<void> {
     const { config, st } = this;
     const w = this.nextWindow();
     const lr = learningRate(config.optim.schedule, config.optim.lr, this.progress());
-    const r = trainStep(this.model, this.opt, w, this.hidden, config.seed * 1_000_003 + st.step * 97, lr, config.optim);
-    this.hidden = r.state;
+    const r = await this.parallel.step(w, config.seed * 1_000_003 + st.step * 97, lr, config.optim);
     if (!Number.isFinite(r.loss) || !Number.isFinite(r.gradNorm)) {
       // The weights are poisoned now: stop without saving over the last good checkpoint.
       throw new ClaraError(
@@ -628,6 +629,7 @@ class TrainingLoop {
       lr,
       gradNorm: r.gradNorm,
       tokensPerSec,
+      workerTokensPerSec: r.workerTokensPerSec,
       elapsedS: st.elapsedS,
       etaS,
       progress: Math.min(1, this.progress()),
@@ -643,8 +645,7 @@ class TrainingLoop {
     const { bptt: T, batchSize: B } = this.config.optim;
     this.st.epoch++;
     this.batches = this.epochBatches(null);
-    disposeStates(this.hidden);
-    this.hidden = this.model.zeroState(B);
+    this.parallel.resetHidden();
     const first = this.batches.next();
     if (!first)
       throw new ClaraError(
@@ -674,13 +675,13 @@ class TrainingLoop {
    * checkpoint; in between, saves the latest every `checkpointEverySec`. Returns the ending when
    * validation has stopped improving for `patience` validations.
    */
-  private evaluateAndSave(): Ending | null {
+  private async evaluateAndSave(): Promise<Ending | null> {
     const { config, st } = this;
     if (st.step % config.evalEvery !== 0 && this.budgetSpent() === null) {
       if (Date.now() - this.lastSave > config.checkpointEverySec * 1000) this.saveCheckpoint('latest', null);
       return null;
     }
-    const ev = evaluateWindows(this.model, this.data.valWindows);
+    const ev = await this.parallel.evaluate(this.data.valWindows);
     const best = st.bestValLoss === null || ev.loss < st.bestValLoss;
     if (best) {
       st.bestValLoss = ev.loss;
@@ -766,9 +767,20 @@ export async function train(
   fs.mkdirSync(runDir, { recursive: true });
   removeStaleTemp(path.join(dataDir, 'runs'));
   const data = selectData(catalog, run, corpusFor);
-  emit(startEvent(run, data, backend));
-
-  const end = await new TrainingLoop(catalog, runDir, run, data, emit).run(hooks.signal);
+  const workers = workerCount(what.workers, backend.chosen, run.config.optim.batchSize);
+  if (workers.why) run.notes.push(workers.why);
+  let end: Ending;
+  let parallel: DataParallel | null = null;
+  try {
+    parallel = await DataParallel.open(run.model, run.opt, workers.count, backend.chosen);
+    emit(startEvent(run, data, backend, parallel.workers));
+    end = await new TrainingLoop(catalog, runDir, run, data, emit, parallel).run(hooks.signal);
+  } catch (err) {
+    // The workers could not start: the run ends failed, as any other error in training.
+    end = { status: 'failed', code: 'error', reason: errorMessage(err) };
+  } finally {
+    await parallel?.close();
+  }
 
   const { runId, st } = run;
   catalog.runs.end(runId, end, { step: st.step, epoch: st.epoch, elapsedS: st.elapsedS, bestValLoss: st.bestValLoss });
