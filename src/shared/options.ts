@@ -113,6 +113,17 @@ export const trainOptions = z
       .default(8)
       .meta(meta({ description: 'stop after n validations without improvement (0: never)', arg: 'n' })),
     backend,
+    init: z
+      .string()
+      .regex(/^(\d+|([\w-]+:)?(latest|best))$/, 'is not a checkpoint (id, latest, best or RUN:latest|best)')
+      .optional()
+      .meta(
+        meta({
+          description:
+            "start from this checkpoint's weights (fine-tune it on the selection), e.g. best: the bundled model before any run",
+          arg: 'ref',
+        }),
+      ),
     workers: int(1, 64)
       .optional()
       .meta(

@@ -15,7 +15,14 @@ import { ClaraError, errorMessage } from '../errors';
 import { Adam } from '../model/adam';
 import { AwdLstm } from '../model/awdLstm';
 import { describeBackend, initBackend } from '../model/backend';
-import { loadCheckpoint, removeStaleTemp, saveCheckpoint } from '../model/checkpoint';
+import {
+  loadCheckpoint,
+  readCheckpointMeta,
+  removeStaleTemp,
+  saveCheckpoint,
+  type CheckpointMeta,
+} from '../model/checkpoint';
+import { resolveCheckpoint } from './checkpointRef';
 import {
   modelConfigFor,
   PRESETS,
@@ -77,6 +84,8 @@ export interface RunConfig {
   valTokens: number;
   patience: number;
   vocab: string[];
+  /** The checkpoint a fine-tuned run started from, as the user named it. */
+  initFrom?: string;
   /** Note lengths of the training pieces, saved with every checkpoint for the generator. */
   noteLimits?: NoteLimits;
   /** Median tempo of the training pieces, saved with every checkpoint for the generator. */
@@ -112,11 +121,13 @@ function resolveConfig(
   catalog: Catalog,
   o: TrainOptions,
   corpus: (enc: EncodingOptions) => CorpusTokens,
+  init: CheckpointMeta | null,
 ): { config: RunConfig; items: Item[] } {
   const preset = PRESETS[o.preset];
   if (!preset) throw new ClaraError(`unknown preset "${o.preset}"`, 'bad-option', '--preset');
   const p = { ...preset, ...(o.overrides ?? {}) };
-  const encodingOptions = resolveEncodingOptions(o.encodingOptions);
+  // A fine-tuned run reads music exactly as the checkpoint it starts from did.
+  const encodingOptions = init ? withSavedDefaults(init.encodingOptions) : resolveEncodingOptions(o.encodingOptions);
   const tokens = corpus(encodingOptions);
   const selection = {
     composers: o.composers?.length ? o.composers : null,
@@ -141,10 +152,18 @@ function resolveConfig(
   const trainWords = function* (): Generator<string[]> {
     for (const it of items) yield tokens.words(it);
   };
-  const vocab = codecFor(o.encoding, encodingOptions).vocabulary(withSolo, trainWords());
+  const vocab = init ? new Vocab(init.vocab) : codecFor(o.encoding, encodingOptions).vocabulary(withSolo, trainWords());
   const seconds = secondsOf(o);
   const steps = o.steps ?? (seconds === null ? 2000 : null);
-  const model = modelConfigFor(p, vocab.size);
+  // Its sizes too; the preset's regularisation and optimiser still apply.
+  const model = init
+    ? {
+        ...modelConfigFor(p, vocab.size),
+        embSize: init.model.embSize,
+        hiddenSize: init.model.hiddenSize,
+        layers: init.model.layers,
+      }
+    : modelConfigFor(p, vocab.size);
   const optim: OptimConfig = {
     bptt: p.bptt,
     batchSize: p.batchSize,
@@ -177,6 +196,7 @@ function resolveConfig(
         patience: o.patience,
       } as z.output<typeof storedOptions>),
       vocab: [...vocab.words],
+      ...(o.init ? { initFrom: o.init } : {}),
       typicalBpm: typicalBpm(catalog, items),
       typicalVelocity: typicalVelocity(originals),
       noteLimits: learnNoteLimits(originals, encodingOptions),
@@ -435,12 +455,45 @@ function openRun(
       items: null,
     };
   }
-  const { config, items } = resolveConfig(catalog, what, (o) => corpusFor(o, what.encoding));
+  const init = what.init ? startingPoint(catalog, what.init, what.encoding) : null;
+  const { config, items } = resolveConfig(catalog, what, (o) => corpusFor(o, what.encoding), init?.meta ?? null);
   const runId = newRunId();
-  const model = new AwdLstm(config.model, config.seed);
+  const model = init ? init.load(config.model) : new AwdLstm(config.model, config.seed);
   const opt = new Adam(model.params(), config.optim.beta1, config.optim.beta2, config.optim.weightDecay);
   catalog.runs.create({ id: runId, encoding: config.encoding, preset: config.preset, config, backend });
-  return { runId, config, model, opt, st: { ...FRESH_STATE }, resumed: false, notes: [], items };
+  const notes = init ? [`starting from ${init.describe} (fine-tuning its weights)`] : [];
+  return { runId, config, model, opt, st: { ...FRESH_STATE }, resumed: false, notes, items };
+}
+
+/**
+ * The checkpoint a new run starts from (`--init`): its encoding must be the run's; the run takes
+ * its encoding options, vocabulary and sizes, and its weights once the run's config is known.
+ */
+function startingPoint(
+  catalog: Catalog,
+  ref: string,
+  encoding: EncodingName,
+): { meta: CheckpointMeta; describe: string; load: (model: ModelConfig) => AwdLstm } {
+  const row = resolveCheckpoint(catalog, ref);
+  const meta = readCheckpointMeta(row.path);
+  if (meta.encoding !== encoding)
+    throw new ClaraError(
+      `checkpoint ${ref} is a ${meta.encoding} model; a ${encoding} run cannot start from it`,
+      'bad-option',
+      '--init',
+    );
+  const describe =
+    row.runId === 'bundled' ? 'the bundled model' : `run ${row.runId}'s ${row.kind} checkpoint (step ${row.step})`;
+  return {
+    meta,
+    describe,
+    load: (model) => {
+      const loaded = loadCheckpoint(row.path).model;
+      // The run's own dropouts with the checkpoint's weights: the model is rebuilt around them.
+      Object.assign(loaded.config, model);
+      return loaded;
+    },
+  };
 }
 
 /** Phase 2: the run's training items (every valid key) and validation windows (test pieces, own key). */
