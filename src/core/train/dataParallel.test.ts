@@ -143,10 +143,14 @@ describe('data-parallel training', () => {
   const fourSteps = (workers: number) =>
     withPool(workers, async (pool, model) => {
       const norms: number[] = [];
+      const live: number[] = [];
       for (let k = 0; k < 4; k++) {
         norms.push((await pool.step(window(8, 4, 10 + k), 7 + k, 3e-3, REG)).gradNorm);
         if (k === 1) pool.resetHidden();
+        live.push(tf.memory().numTensors);
       }
+      // Nothing leaks step over step: only the carried hidden state lives between steps.
+      expect(live[3]).toBe(live[0]);
       const val = [window(6, 4, 50), window(6, 4, 51)];
       const weights = new Map([...model.params()].map(([k, v]) => [k, v.dataSync() as Float32Array]));
       return { norms, weights, val: await pool.evaluate(val), direct: evaluateWindows(model, val) };
