@@ -1,11 +1,12 @@
 /**
  * The renderer's Content-Security-Policies, all built here from one list of directives: only the
- * app's own scripts and styles, no remote code, no eval, no plugins, no framing. Audio samples come
- * from the app itself. The shells differ only in where the page may connect.
+ * app's own scripts and styles, no remote code, no eval (WebAssembly only), no plugins, no framing.
+ * Sound banks come from the app itself. The shells differ only in where the page may connect.
  */
 const BASE: readonly string[] = [
   "default-src 'self'",
-  "script-src 'self'",
+  // WebAssembly, not eval: the synthesizer's AudioWorklet decodes SF3 (Ogg Vorbis) samples in wasm.
+  "script-src 'self' 'wasm-unsafe-eval'",
   "style-src 'self' 'unsafe-inline'",
   "img-src 'self' data: blob:",
   "media-src 'self' blob: data:",

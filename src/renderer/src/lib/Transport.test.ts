@@ -5,7 +5,7 @@ import type { NoteArrays } from '../../../shared/api';
 import { playback } from './playback.svelte';
 import Transport from './Transport.svelte';
 
-// tone needs Web Audio, which jsdom lacks: the player behind the studio's one playback is a fake that
+// The synthesizer needs Web Audio, which jsdom lacks: the player behind the studio's one playback is a fake that
 // records what the transport asks of it.
 const made = vi.hoisted(() => [] as FakePlayer[]);
 interface FakePlayer {
@@ -19,11 +19,13 @@ vi.mock('./player', () => ({
     playing = false;
     time = 0;
     sampled = true;
+    sound = 'Clara GM (shipped)';
     onend: (() => void) | null = null;
     load = vi.fn();
     setLoop = vi.fn();
     setTempo = vi.fn();
     seek = vi.fn();
+    setOutput = vi.fn();
     constructor() {
       made.push(this);
     }
@@ -64,7 +66,8 @@ describe('Transport', () => {
     await userEvent.click(play);
     await vi.waitFor(() => expect(play).toHaveAccessibleName('Pause'));
     expect(play).toHaveTextContent('❚❚ Pause');
-    expect(screen.getByText('sampled instruments')).toBeInTheDocument();
+    // What sounds: the sound bank's name.
+    expect(screen.getByTestId('sound')).toHaveTextContent('Clara GM (shipped)');
 
     // The playhead follows the player frame by frame.
     made.at(-1)!.time = 75;

@@ -1,223 +1,259 @@
-import * as Tone from 'tone';
+import { BasicMIDI } from 'spessasynth_core';
+import { Sequencer, WorkletSynthesizer } from 'spessasynth_lib';
+// The synthesizer's AudioWorklet processor, emitted by Vite as one of the renderer's own assets:
+// served from the app's origin (script-src 'self'), never from a CDN.
+import processorUrl from 'spessasynth_lib/dist/spessasynth_processor.min.js?url';
 import type { NoteArrays } from '../../../shared/api';
+import { notesToSmf } from './smf';
+import { loadBank, type SoundBank } from './soundBank';
 
-/** Instruments shipped in resources/public/instruments (rendered from FluidR3 GM by scripts/render-instruments.sh). */
-interface Manifest {
-  [instrument: string]: { urls: Record<string, string>; release: number; volume: number };
+/** The MIDI file to play for an item (a sample's own file), whole or a region of it. */
+export type MidiSource = (range?: { from: number; to: number }) => Promise<Uint8Array>;
+
+/** Where the sequencer's MIDI goes instead of the synthesizer (a Web MIDI output). */
+export interface MidiSink {
+  name: string;
+  send(data: number[]): void;
 }
 
-type Voice = Tone.Sampler | Tone.PolySynth;
+const SAMPLE_RATE = 44100;
+/** Seconds of release after the last note in an exported WAV. */
+const TAIL = 1.5;
 
-let manifestPromise: Promise<Manifest | null> | null = null;
-function manifest(): Promise<Manifest | null> {
-  manifestPromise ??= fetch('./instruments/manifest.json')
-    .then((r) => (r.ok ? (r.json() as Promise<Manifest>) : null))
-    .catch(() => null);
-  return manifestPromise;
-}
-
-/** A sampled instrument when its files are there, else a simple synth so playback never fails. */
-async function makeVoice(name: 'piano' | 'violin', dest: Tone.InputNode): Promise<{ voice: Voice; sampled: boolean }> {
-  const m = await manifest();
-  const inst = m?.[name];
-  if (inst) {
-    try {
-      const sampler = await new Promise<Tone.Sampler>((resolve, reject) => {
-        const s = new Tone.Sampler({
-          urls: inst.urls,
-          baseUrl: `./instruments/${name}/`,
-          release: inst.release,
-          onload: () => resolve(s),
-          onerror: reject,
-        });
-      });
-      sampler.volume.value = inst.volume;
-      sampler.connect(dest);
-      return { voice: sampler, sampled: true };
-    } catch {
-      // fall through to the synth
-    }
-  }
-  const synth = new Tone.PolySynth(Tone.Synth, {
-    oscillator: { type: name === 'piano' ? 'triangle' : 'sawtooth' },
-    envelope:
-      name === 'piano'
-        ? { attack: 0.005, decay: 0.4, sustain: 0.2, release: 0.6 }
-        : { attack: 0.08, decay: 0.1, sustain: 0.8, release: 0.3 },
-  });
-  synth.maxPolyphony = 64;
-  synth.volume.value = name === 'piano' ? -14 : -20;
-  synth.connect(dest);
-  return { voice: synth, sampled: false };
-}
-
-const NAME = ['C', 'C#', 'D', 'D#', 'E', 'F', 'F#', 'G', 'G#', 'A', 'A#', 'B'];
-const noteName = (p: number) => `${NAME[p % 12]}${Math.floor(p / 12) - 1}`;
-
-/** Schedules a piece's notes on a transport, with the time scale of a tempo factor (1 = as written). */
-function schedule(
-  transport: ReturnType<typeof Tone.getTransport>,
-  notes: NoteArrays,
-  voices: Voice[],
-  rate: number,
-  from = 0,
-  to = Infinity,
-): Tone.Part {
-  const events: Array<{ time: number; i: number }> = [];
-  for (let i = 0; i < notes.start.length; i++)
-    if (notes.start[i]! >= from && notes.start[i]! < to) events.push({ time: notes.start[i]! / rate, i });
-  const part = new Tone.Part<{ time: number; i: number }>((time, ev) => {
-    const i = ev.i;
-    const v = voices[notes.voice[i]!] ?? voices[0]!;
-    const dur = Math.max(0.03, (notes.end[i]! - notes.start[i]!) / rate);
-    v.triggerAttackRelease(noteName(notes.pitch[i]!), dur, time, notes.velocity[i]! / 127);
-  }, events);
-  part.start(0);
-  void transport;
-  return part;
-}
+const copy = (b: Uint8Array): ArrayBuffer => b.slice().buffer;
 
 /**
- * Plays a piece through tone: sampled piano (and violin for the solo part), play/pause, seek, a
- * looped region and a tempo factor. `time` gives the position in the piece's own seconds.
+ * Plays a piece as General MIDI through spessasynth (an AudioWorklet synthesizer with a SoundFont):
+ * every program the file names, play/pause, seek, a looped region and a tempo factor; or sends it to
+ * a MIDI output. `time` is the position in the piece's own seconds.
  */
 export class Player {
-  private voices: Voice[] = [];
-  private part: Tone.Part | null = null;
+  private ctx: AudioContext | null = null;
+  private synth: WorkletSynthesizer | null = null;
+  private seq: Sequencer | null = null;
+  private starting: Promise<void> | null = null;
+  private bankPromise: Promise<SoundBank | { error: string }> | null = null;
   private notes: NoteArrays | null = null;
+  private midi: MidiSource | null = null;
+  /** Bumped by every load, so a song that finishes loading late is not the current one. */
+  private generation = 0;
+  private loadedGeneration = -1;
+  private pendingTime = 0;
   private rate = 1;
   private loopRange: { from: number; to: number } | null = null;
+  private loopTimer: ReturnType<typeof setInterval> | null = null;
+  private lastJump = 0;
+  private sink: MidiSink | null = null;
+  /** What plays: the sound bank's name, the MIDI output, or why there is no sound. */
+  sound = '';
+  /** True once a sound bank is loaded (false: silent, see `sound`). */
   sampled = false;
   onend: (() => void) | null = null;
-  private endId: number | null = null;
 
-  private async ensureVoices(): Promise<void> {
-    if (this.voices.length) return;
-    await Tone.start();
-    const out = Tone.getDestination();
-    const [p, v] = await Promise.all([makeVoice('piano', out), makeVoice('violin', out)]);
-    this.voices = [p.voice, v.voice];
-    this.sampled = p.sampled;
+  private bank(): Promise<SoundBank | { error: string }> {
+    this.bankPromise ??= loadBank();
+    return this.bankPromise;
   }
 
-  private transport() {
-    return Tone.getTransport();
+  private describe(bank: SoundBank | { error: string }): void {
+    this.sampled = 'bytes' in bank;
+    this.sound = this.sink ? `MIDI out: ${this.sink.name}` : 'bytes' in bank ? bank.name : bank.error;
   }
 
-  load(notes: NoteArrays | null): void {
+  private async start(): Promise<void> {
+    const ctx = new AudioContext({ latencyHint: 'playback' });
+    await ctx.audioWorklet.addModule(processorUrl);
+    const synth = new WorkletSynthesizer(ctx);
+    synth.connect(ctx.destination);
+    await synth.isReady;
+    const bank = await this.bank();
+    if ('bytes' in bank) await this.addBank(synth, bank);
+    this.describe(bank);
+    const seq = new Sequencer(synth, { skipToFirstNoteOn: false });
+    seq.loopCount = 0;
+    seq.eventHandler.addEvent('songEnded', 'clara', () => {
+      this.pendingTime = 0;
+      this.onend?.();
+    });
+    this.ctx = ctx;
+    this.synth = synth;
+    this.seq = seq;
+    if (this.sink) this.connectSink();
+  }
+
+  private connectSink(): void {
+    const sink = this.sink;
+    // Web MIDI without sysex refuses system-exclusive messages (the sequencer's GS reset).
+    this.seq?.connectMIDIOutput(sink ? { send: (d) => void (d[0] !== 0xf0 && sink.send(d)) } : undefined);
+  }
+
+  private addBank(synth: WorkletSynthesizer, bank: SoundBank): Promise<void> {
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    return new Promise<void>((resolve, reject) => {
+      synth.eventHandler.addEvent('soundBankError', 'clara-bank', (e) =>
+        reject(new Error(`${bank.name}: ${e.message}`)),
+      );
+      timer = setTimeout(() => reject(new Error(`${bank.name}: the synthesizer did not load it`)), 60_000);
+      synth.soundBankManager.addSoundBank(bank.bytes.slice(0), 'main').then(resolve, reject);
+    }).finally(() => {
+      clearTimeout(timer);
+      synth.eventHandler.removeEvent('soundBankError', 'clara-bank');
+    });
+  }
+
+  private ready(): Promise<void> {
+    this.starting ??= this.start().catch((e: unknown) => {
+      this.starting = null;
+      throw e;
+    });
+    return this.starting;
+  }
+
+  /** Loads the item's song into the sequencer when it is not already there. */
+  private async song(): Promise<Sequencer> {
+    await this.ready();
+    const seq = this.seq!;
+    if (this.loadedGeneration === this.generation) return seq;
+    const gen = this.generation;
+    const bytes = this.midi ? await this.midi() : notesToSmf(this.notes!);
+    if (gen !== this.generation) throw new Error('superseded');
+    await new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error('the synthesizer did not load the piece')), 15_000);
+      seq.eventHandler.addEvent('songChange', 'clara-load', () => {
+        clearTimeout(timer);
+        resolve();
+      });
+      seq.loadNewSongList([{ binary: copy(bytes), fileName: 'clara.mid' }]);
+    }).finally(() => seq.eventHandler.removeEvent('songChange', 'clara-load'));
+    seq.pause();
+    seq.playbackRate = this.rate;
+    this.loadedGeneration = gen;
+    return seq;
+  }
+
+  load(notes: NoteArrays | null, midi: MidiSource | null = null): void {
     this.stop();
+    this.generation++;
     this.notes = notes;
+    this.midi = midi;
     this.loopRange = null;
+    this.pendingTime = 0;
+  }
+
+  private get current(): boolean {
+    return this.seq !== null && this.loadedGeneration === this.generation;
   }
 
   get playing(): boolean {
-    return this.transport().state === 'started';
+    return this.current && !this.seq!.paused;
   }
 
   /** Position in the piece's seconds. */
   get time(): number {
-    return this.transport().seconds * this.rate;
-  }
-
-  private rebuild(): void {
-    this.part?.dispose();
-    this.part =
-      this.notes && this.voices.length ? schedule(this.transport(), this.notes, this.voices, this.rate) : null;
-    const t = this.transport();
-    if (this.endId !== null) t.clear(this.endId);
-    this.endId = null;
-    if (this.loopRange) {
-      t.loop = true;
-      t.loopStart = this.loopRange.from / this.rate;
-      t.loopEnd = this.loopRange.to / this.rate;
-    } else {
-      t.loop = false;
-      if (this.notes)
-        this.endId = t.schedule(
-          () => Tone.getDraw().schedule(() => this.pauseAtEnd(), Tone.now()),
-          this.notes.seconds / this.rate + 0.3,
-        );
-    }
-  }
-
-  private pauseAtEnd(): void {
-    this.transport().pause();
-    this.transport().seconds = 0;
-    this.onend?.();
+    if (!this.current) return this.pendingTime;
+    const seq = this.seq!;
+    return seq.paused ? seq.currentTime : Math.max(0, seq.currentHighResolutionTime);
   }
 
   async play(from?: number): Promise<void> {
     if (!this.notes) return;
-    await this.ensureVoices();
-    this.rebuild();
-    const t = this.transport();
-    if (from !== undefined) t.seconds = from / this.rate;
-    t.start();
+    const seq = await this.song();
+    await this.ctx!.resume();
+    seq.currentTime = from ?? this.pendingTime;
+    seq.play();
+    this.watchLoop();
   }
 
   pause(): void {
-    this.transport().pause();
-    for (const v of this.voices) v.releaseAll();
+    if (this.current) {
+      this.pendingTime = this.seq!.currentTime;
+      this.seq!.pause();
+    }
+    this.watchLoop();
   }
 
   stop(): void {
-    const t = this.transport();
-    t.stop();
-    t.seconds = 0;
-    for (const v of this.voices) v.releaseAll();
+    if (this.current && !this.seq!.paused) this.seq!.pause();
+    this.pendingTime = 0;
+    this.watchLoop();
   }
 
   seek(seconds: number): void {
-    const playing = this.playing;
-    for (const v of this.voices) v.releaseAll();
-    this.transport().seconds = Math.max(0, seconds) / this.rate;
-    if (!playing) this.transport().pause();
+    const t = Math.max(0, seconds);
+    this.pendingTime = t;
+    if (this.current) {
+      this.seq!.currentTime = t;
+      this.lastJump = performance.now();
+    }
   }
 
   setLoop(range: { from: number; to: number } | null): void {
     this.loopRange = range;
-    if (this.playing) {
-      const at = this.time;
-      this.rebuild();
-      if (range && (at < range.from || at > range.to)) this.seek(range.from);
+    if (range && this.playing && (this.time < range.from || this.time > range.to)) this.seek(range.from);
+    this.watchLoop();
+  }
+
+  /** A looped region: the sequencer jumps back to its start whenever it passes its end. */
+  private watchLoop(): void {
+    const want = this.loopRange !== null && this.playing;
+    if (want && this.loopTimer === null)
+      this.loopTimer = setInterval(() => {
+        const r = this.loopRange;
+        if (!r || !this.playing) return this.watchLoop();
+        if (performance.now() - this.lastJump > 120 && this.seq!.currentTime >= r.to) this.seek(r.from);
+      }, 10);
+    else if (!want && this.loopTimer !== null) {
+      clearInterval(this.loopTimer);
+      this.loopTimer = null;
     }
   }
 
   setTempo(factor: number): void {
-    const at = this.time;
-    const playing = this.playing;
     this.rate = factor;
-    if (playing) {
-      this.transport().pause();
-      this.rebuild();
-      this.transport().seconds = at / factor;
-      this.transport().start();
-    } else this.transport().seconds = at / factor;
+    if (this.seq) this.seq.playbackRate = factor;
   }
 
-  /** Renders the piece (or a region) to a WAV file offline, with the same instruments. */
+  /** Plays to a MIDI output instead of the sound bank (null: back to the sound bank). */
+  setOutput(sink: MidiSink | null): void {
+    this.sink = sink;
+    this.connectSink();
+    if (this.bankPromise) void this.bankPromise.then((b) => this.describe(b));
+    else this.sound = sink ? `MIDI out: ${sink.name}` : '';
+  }
+
+  /** Takes the sound bank again from the settings (after the user chose or forgot one). */
+  async reloadBank(): Promise<void> {
+    this.bankPromise = null;
+    const bank = await this.bank();
+    if (this.synth && 'bytes' in bank) await this.addBank(this.synth, bank);
+    this.describe(bank);
+  }
+
+  /** Renders the piece (or a region) to a 16-bit stereo WAV offline, with the same sound bank. */
   async renderWav(range?: { from: number; to: number }): Promise<Uint8Array> {
     if (!this.notes) throw new Error('nothing loaded');
-    const notes = this.notes;
-    const from = range?.from ?? 0;
-    const to = range?.to ?? notes.seconds;
-    const tail = 1.5;
-    const buffer = await Tone.Offline(
-      async ({ transport, destination }) => {
-        const [p, v] = await Promise.all([makeVoice('piano', destination), makeVoice('violin', destination)]);
-        const shifted: NoteArrays = {
-          ...notes,
-          start: notes.start.map((s) => s - from),
-          end: notes.end.map((e) => Math.min(e, to) - from),
-        };
-        schedule(transport, shifted, [p.voice, v.voice], 1, 0, to - from);
-        transport.start();
-      },
-      to - from + tail,
-      2,
-      44100,
-    );
-    return encodeWav(buffer.toArray() as Float32Array[] | Float32Array, 44100);
+    const bank = await this.bank();
+    if (!('bytes' in bank)) throw new Error(`cannot render a WAV: ${bank.error}`);
+    const bytes = this.midi ? await this.midi(range) : notesToSmf(this.notes, range);
+    const midi = BasicMIDI.fromArrayBuffer(copy(bytes), 'clara.mid');
+    const seconds = (range ? range.to - range.from : Math.max(this.notes.seconds, midi.duration)) + TAIL;
+    const ctx = new OfflineAudioContext({
+      numberOfChannels: 2,
+      sampleRate: SAMPLE_RATE,
+      length: Math.ceil(seconds * SAMPLE_RATE),
+    });
+    await ctx.audioWorklet.addModule(processorUrl);
+    const synth = new WorkletSynthesizer(ctx);
+    synth.connect(ctx.destination);
+    await synth.startOfflineRender({
+      midiSequence: midi,
+      soundBankList: [{ bankOffset: 0, soundBankBuffer: bank.bytes.slice(0) }],
+      loopCount: 0,
+      sequencerOptions: { skipToFirstNoteOn: false },
+    });
+    const buffer = await ctx.startRendering();
+    synth.destroy();
+    return encodeWav([buffer.getChannelData(0), buffer.getChannelData(1)], SAMPLE_RATE);
   }
 }
 
