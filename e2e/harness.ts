@@ -57,7 +57,13 @@ export interface Studio {
 }
 
 /** Starts `clara serve` on a fresh data folder and opens it in headless chromium. */
-export async function openStudio(prefix: string, opts: { dataDir?: string } = {}): Promise<Studio> {
+export async function openStudio(
+  prefix: string,
+  opts: {
+    dataDir?: string;
+    /** Script run in the page before its own (a fake device API). */ initScript?: string;
+  } = {},
+): Promise<Studio> {
   ensureBuilt();
   const dataDir = opts.dataDir ?? fs.mkdtempSync(path.join(os.tmpdir(), `clara-e2e-${prefix}-`));
   if (target === 'electron') return openDesktop(dataDir, !opts.dataDir);
@@ -91,6 +97,7 @@ export async function openStudio(prefix: string, opts: { dataDir?: string } = {}
     args: ['--no-sandbox', '--autoplay-policy=no-user-gesture-required'],
   });
   const context = await browser.newContext({ viewport: { width: 1400, height: 900 }, acceptDownloads: true });
+  if (opts.initScript) await context.addInitScript(opts.initScript);
   const page = await context.newPage();
   const problems = watch(page);
   await page.goto(url);
