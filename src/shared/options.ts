@@ -6,6 +6,7 @@
  */
 import { z } from 'zod';
 import { DEFAULT_SAMPLING } from './sampling';
+import { SOLO_IDS } from './instruments';
 
 /** How an option appears on the command line, beyond what its name and schema say. */
 export type OptionMeta = {
@@ -173,6 +174,15 @@ export const generateOptions = z
         meta({
           description: "tempo to write (default: the prompt's, else the training pieces' typical tempo)",
           arg: 'n',
+        }),
+      ),
+    solo: oneOf(SOLO_IDS, 'solo instrument')
+      .optional()
+      .meta(
+        meta({
+          description:
+            "the solo part's instrument, e.g. cello, flute, horn (default: the prompt's, else the training pieces' most common, else violin)",
+          arg: 'name',
         }),
       ),
     promptWords: int(1, 100_000)

@@ -4,6 +4,7 @@
  * imports them (types only), so the renderer reads the same types without a dependency on core and
  * a field added to a row is one edit. Free of zod, and of imports outside shared/.
  */
+import type { SoloId } from './instruments';
 import type { RunEndCode, RunRequest, RunStatus } from './runStatus';
 
 export type EncodingName = 'notewise' | 'chordwise';
@@ -147,6 +148,8 @@ export interface SampleRow {
   bpm: number;
   meter: string;
   key: string | null;
+  /** The instrument its solo part is written for (shared/instruments.ts id, e.g. "cello"); null when it has none. */
+  solo: SoloId | null;
   /** The sample this one continues, if any. */
   parentId: number | null;
   durationS: number;

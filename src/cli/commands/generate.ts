@@ -104,6 +104,7 @@ export function registerGenerate(program: Command): void {
             seed: o.seed,
             key,
             bpm: o.bpm,
+            solo: o.solo,
             includePrompt: o.includePrompt,
           },
           (d, t) => bar?.update(d, t),

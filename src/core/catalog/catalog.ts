@@ -432,6 +432,20 @@ export class Catalog {
       .get() as { total: number; train: number; test: number; composers: number; notes: number };
   }
 
+  /**
+   * The solo parts' GM programs among the training pieces with piano and solo parts (solo+piano and
+   * chamber), by how many pieces have one, most first (ties by program).
+   */
+  trainingSoloPrograms(): Array<{ program: number; pieces: number }> {
+    return this.db
+      .prepare(
+        `SELECT t.program AS program, count(DISTINCT t.piece_id) AS pieces FROM tracks t JOIN pieces p ON p.id = t.piece_id
+         WHERE t.role = 'solo' AND p.split = 'train' AND p.ensemble IN ('solo+piano', 'chamber')
+         GROUP BY t.program ORDER BY pieces DESC, program`,
+      )
+      .all() as Array<{ program: number; pieces: number }>;
+  }
+
   composers(): Array<{ composer: string; pieces: number }> {
     return this.db
       .prepare(`SELECT composer, count(*) AS pieces FROM pieces GROUP BY composer ORDER BY composer COLLATE NOCASE`)

@@ -224,4 +224,7 @@ export const MIGRATIONS: readonly Migration[] = [
   ALTER TABLE pieces ADD COLUMN timing TEXT;
   ALTER TABLE samples ADD COLUMN parent_id INTEGER REFERENCES samples(id) ON DELETE SET NULL;
   `,
+  /* 9: the instrument a sample's solo part is written for (shared/instruments.ts id; null: no solo part) */ `
+  ALTER TABLE samples ADD COLUMN solo TEXT;
+  `,
 ];

@@ -2,6 +2,7 @@ import { ClaraError } from '../errors';
 import type { DataPaths } from './dataPaths';
 import type { Db } from './db';
 import type { PromptSpec, SampleRow } from '../../shared/rows';
+import { SOLO_IDS, type SoloId } from '../../shared/instruments';
 
 export type { PromptSpec, SampleRow } from '../../shared/rows';
 
@@ -37,6 +38,8 @@ export interface NewSample {
   noteCount: number;
   title: string;
   parentId: number | null;
+  /** The solo part's instrument (null or left out: the sample has no solo part). */
+  solo?: SoloId | null;
 }
 
 /** A sample's scores from the critic and the composer classifier; one with an error is not recorded. */
@@ -68,6 +71,7 @@ interface SampleDbRow {
   prompt: string;
   options: string;
   parent_id: number | null;
+  solo: string | null;
   seed: number;
   file: string;
   duration_s: number;
@@ -89,6 +93,11 @@ function writtenAs(options: string): Pick<SampleRow, 'bpm' | 'meter' | 'key'> {
   return { bpm: o.tempo ?? 120, meter: o.meter ?? '4/4', key: o.key ?? null };
 }
 
+/** A stored solo instrument id, or null for none (or one this version does not know). */
+function soloOf(stored: string | null): SoloId | null {
+  return stored !== null && (SOLO_IDS as readonly string[]).includes(stored) ? (stored as SoloId) : null;
+}
+
 function toSampleRow(r: SampleDbRow, paths: DataPaths): SampleRow {
   return {
     id: r.id,
@@ -101,6 +110,7 @@ function toSampleRow(r: SampleDbRow, paths: DataPaths): SampleRow {
     file: paths.resolve(r.file),
     ...writtenAs(r.options),
     parentId: r.parent_id,
+    solo: soloOf(r.solo),
     durationS: r.duration_s,
     tokens: r.tokens,
     noteCount: r.note_count,
@@ -131,8 +141,8 @@ export class Samples {
       const id = Number(
         this.db
           .prepare(
-            `INSERT INTO samples (created_at, run_id, checkpoint_path, checkpoint_step, encoding, prompt, options, seed, batch_index, file, duration_s, tokens, note_count, title, parent_id)
-             VALUES (@createdAt, @runId, @cpPath, @cpStep, @encoding, @prompt, @options, @seed, @batchIndex, '', @duration, @tokens, @notes, @title, @parentId)`,
+            `INSERT INTO samples (created_at, run_id, checkpoint_path, checkpoint_step, encoding, prompt, options, seed, batch_index, file, duration_s, tokens, note_count, title, parent_id, solo)
+             VALUES (@createdAt, @runId, @cpPath, @cpStep, @encoding, @prompt, @options, @seed, @batchIndex, '', @duration, @tokens, @notes, @title, @parentId, @solo)`,
           )
           .run({
             createdAt: s.createdAt,
@@ -149,6 +159,7 @@ export class Samples {
             notes: s.noteCount,
             title: s.title,
             parentId: s.parentId,
+            solo: s.solo ?? null,
           }).lastInsertRowid,
       );
       const file = write(id);

@@ -1,6 +1,7 @@
 import type { Codec, StepNote } from '../encoding';
 import { ClaraError } from '../errors';
-import { writeMidi } from '../encoding/toMidi';
+import { writeMidiCounted } from '../encoding/toMidi';
+import type { GmInstrument } from '../../shared/instruments';
 import type { AwdLstm } from '../model/awdLstm';
 import { disposeStates } from '../model/lstm';
 import * as tf from '../model/tf';
@@ -27,7 +28,8 @@ export interface GenerateRequest {
   /** Words the samples continue from (already in the model's encoding); none starts a new piece. */
   prompt?: string[];
   tempo?: number;
-  soloProgram?: number;
+  /** The solo part's instrument: its program and track name, and the range its `v` notes are moved into. */
+  solo?: GmInstrument;
   /** Note lengths learnt with the model (from its checkpoint); the corpus defaults otherwise. */
   noteLimits?: NoteLimits;
   /** Extra log-odds of ending a note at its hard limit, ramping up from its soft one; 0 turns it off. */
@@ -68,6 +70,10 @@ export interface GeneratedSample {
   words: string[];
   notes: StepNote[];
   midi: Uint8Array;
+  /** Notes in the file (the solo part's move into its range can merge two onsets on one key). */
+  noteCount: number;
+  /** Whether the file has a solo part. */
+  hasSolo: boolean;
   seconds: number;
   tokens: number;
 }
@@ -191,16 +197,19 @@ export function generate(
     // Music time includes rests: the grammar counted them as it went, where there is one; else the codec counts.
     const g = grammars[index];
     const steps = g ? g.steps - (written.length ? 0 : startSteps) + 1 : codec.stepsOf([...written, ...words]);
+    const file = writeMidiCounted(notes, options, {
+      tempo,
+      solo: req.solo,
+      timeSignature: req.timeSignature,
+      keySignature: req.keySignature && keySignatureOf(req.keySignature),
+    });
     return {
       index,
       words,
       notes,
-      midi: writeMidi(notes, options, {
-        tempo,
-        soloProgram: req.soloProgram,
-        timeSignature: req.timeSignature,
-        keySignature: req.keySignature && keySignatureOf(req.keySignature),
-      }),
+      midi: file.bytes,
+      noteCount: file.noteCount,
+      hasSolo: notes.some((n) => n.voice === 'v'),
       seconds: steps * secondsPerStep,
       tokens: ids.length,
     };

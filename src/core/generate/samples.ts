@@ -13,13 +13,15 @@ import { loadCheckpoint } from '../model/checkpoint';
 import { resolveCheckpoint } from '../train/checkpointRef';
 import { Vocab } from '../train/vocab';
 import { generate, type GenerateRequest } from './generate';
+import { DEFAULT_SOLO, soloById, soloByProgram, type SoloId, type SoloInstrument } from '../../shared/instruments';
+import type { TrackInfo } from '../midi/types';
 
 // The catalog owns how samples are stored; these are re-exported for generation's callers.
 export type { PromptSpec, SampleQuery, SampleRow, SampleSort } from '../catalog/samples';
 
 export interface GenerateSamplesArgs extends Omit<
   GenerateRequest,
-  'prompt' | 'key' | 'tempo' | 'timeSignature' | 'noteLimits'
+  'prompt' | 'key' | 'tempo' | 'timeSignature' | 'noteLimits' | 'solo'
 > {
   checkpoint: string;
   prompt: PromptSpec;
@@ -29,6 +31,8 @@ export interface GenerateSamplesArgs extends Omit<
   key?: Key;
   /** Tempo to write, in quarter notes a minute: else the prompt's, else the training pieces' typical one. */
   bpm?: number;
+  /** The solo part's instrument: else the prompt's solo part's, else the training pieces' most common, else violin. */
+  solo?: SoloId;
 }
 
 /** A prompt read from wherever it comes from: its step notes, and how to find its timing. */
@@ -37,6 +41,31 @@ interface ResolvedPrompt {
   /** Tempo and metre of the opening up to a step (the prompt's end). */
   timingUntil: ((step: number) => { bpm: number; numerator: number; denominator: number }) | null;
   parentId: number | null;
+  /** The prompt's solo instrument: its solo track with the most notes, when the table knows its program. */
+  solo: SoloInstrument | null;
+}
+
+/** The instrument of the busiest solo track, or null when there is none (or none the table knows). */
+function soloOfTracks(tracks: readonly Pick<TrackInfo, 'role' | 'program' | 'noteCount'>[]): SoloInstrument | null {
+  const solos = tracks
+    .filter((t) => t.role === 'solo' && soloByProgram(t.program))
+    .sort((a, b) => b.noteCount - a.noteCount);
+  return solos.length ? soloByProgram(solos[0]!.program) : null;
+}
+
+/**
+ * Which instrument a sample's solo part is written for: the one asked for; else the prompt's solo
+ * part's, so a prompt with a cello part continues as cello; else the most common solo instrument of
+ * the catalog's training pieces with piano and solo parts; else the violin (Clara's solo voice).
+ */
+export function chooseSolo(catalog: Catalog, asked: SoloId | undefined, prompt: SoloInstrument | null): SoloInstrument {
+  if (asked) return soloById(asked);
+  if (prompt) return prompt;
+  for (const { program } of catalog.trainingSoloPrograms()) {
+    const known = soloByProgram(program);
+    if (known) return known;
+  }
+  return soloById(DEFAULT_SOLO);
 }
 
 function resolvePrompt(catalog: Catalog, spec: PromptSpec, o: EncodingOptions): ResolvedPrompt {
@@ -44,20 +73,27 @@ function resolvePrompt(catalog: Catalog, spec: PromptSpec, o: EncodingOptions): 
     notes: { notes: TickNote[]; ppq: number },
     timing: PieceTiming,
     parentId: number | null,
+    tracks: readonly Pick<TrackInfo, 'role' | 'program' | 'noteCount'>[],
   ): ResolvedPrompt => ({
     notes: quantize(notes.notes, notes.ppq, o),
     timingUntil: (step) => openingTiming(timing, notes.ppq, (step * notes.ppq) / o.sampleFreq),
     parentId,
+    solo: soloOfTracks(tracks),
   });
   const fromFile = (file: string, parentId: number | null): ResolvedPrompt => {
     const piece = readMidi(readUserFile(file), { path: file });
-    return from(piece, piece, parentId);
+    return from(piece, piece, parentId, piece.tracks);
   };
   switch (spec.kind) {
     case 'none':
-      return { notes: [], timingUntil: null, parentId: null };
+      return { notes: [], timingUntil: null, parentId: null, solo: null };
     case 'piece':
-      return from(catalog.pieceNotes(spec.pieceId), catalog.pieceTiming(spec.pieceId), null);
+      return from(
+        catalog.pieceNotes(spec.pieceId),
+        catalog.pieceTiming(spec.pieceId),
+        null,
+        catalog.getPiece(spec.pieceId).tracks,
+      );
     case 'file':
       return fromFile(spec.path, null);
     case 'sample':
@@ -108,6 +144,7 @@ export function generateSamples(
     const lean = args.key ?? (words.length ? (keyOfSteps(codec.decode(words).notes, o) ?? undefined) : undefined);
     const bpm = args.bpm ?? timing?.bpm ?? meta.typicalBpm ?? 120;
     const timeSignature = timing ? { numerator: timing.numerator, denominator: timing.denominator } : undefined;
+    const solo = chooseSolo(catalog, args.solo, prompt.solo);
     const samples = generate(
       model,
       vocab,
@@ -121,6 +158,7 @@ export function generateSamples(
         key: lean,
         keySignature: args.key,
         velocity: meta.typicalVelocity,
+        solo,
       },
       onProgress,
     );
@@ -135,6 +173,7 @@ export function generateSamples(
       tempo: bpm,
       meter: `${timeSignature?.numerator ?? 4}/${timeSignature?.denominator ?? 4}`,
       key: args.key ? keyName(args.key) : null,
+      solo: solo.id,
       includePrompt: args.includePrompt ?? false,
       promptWords: take,
     };
@@ -152,9 +191,10 @@ export function generateSamples(
           batchIndex: s.index,
           durationS: s.seconds,
           tokens: s.tokens,
-          noteCount: s.notes.length,
+          noteCount: s.noteCount,
           title: `Sample ${args.seed}-${s.index + 1}`,
           parentId: prompt.parentId,
+          solo: s.hasSolo ? solo.id : null,
         },
         (id) => {
           const file = path.join(outDir, `sample-${String(id).padStart(5, '0')}.mid`);

@@ -52,6 +52,7 @@ export async function runJob(
           seed: spec.seed,
           key: spec.key,
           bpm: spec.bpm,
+          solo: spec.solo,
           includePrompt: spec.includePrompt,
         },
         (done, total) => {

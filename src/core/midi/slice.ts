@@ -1,7 +1,7 @@
 import { ticksToSecondsFn } from './tempo';
 import type { PieceTiming } from './types';
 import { readMidi } from './read';
-import { writeParts } from './write';
+import { soloTrackName, writeParts } from './write';
 import type { TickNote } from './types';
 
 /** A piece's notes in seconds at its average tempo, for drawing and playback. */
@@ -44,10 +44,13 @@ export function notesInSeconds(
 /**
  * The notes of a MIDI file sounding between two times, as their own file starting at zero (a
  * looped region dragged into a DAW). Notes that cross the edges are cut at them. Tempo is the
- * file's average, which is exact for everything Clara Studio writes (one tempo).
+ * file's average, which is exact for everything Clara Studio writes (one tempo). The solo part
+ * keeps the file's instrument (program and track name) unless another program is given.
  */
-export function sliceMidi(bytes: Uint8Array, fromS: number, toS: number, soloProgram = 40): Uint8Array {
+export function sliceMidi(bytes: Uint8Array, fromS: number, toS: number, soloProgram?: number): Uint8Array {
   const piece = readMidi(bytes, { pedal: false });
+  const soloTrack = piece.tracks.filter((t) => t.role === 'solo').sort((a, b) => b.noteCount - a.noteCount)[0];
+  const program = soloProgram ?? soloTrack?.program ?? 40;
   const secPerTick = piece.durationTicks > 0 ? piece.durationSeconds / piece.durationTicks : 0.5 / piece.ppq;
   const from = Math.round(fromS / secPerTick);
   const to = Math.round(toS / secPerTick);
@@ -57,5 +60,10 @@ export function sliceMidi(bytes: Uint8Array, fromS: number, toS: number, soloPro
     const end = Math.min(n.end, to) - from;
     if (end > start) cut.push({ pitch: n.pitch, start, end, velocity: n.velocity, voice: n.voice });
   }
-  return writeParts(piece.ppq, cut, { name: 'Clara Studio region', bpm: 60 / (secPerTick * piece.ppq), soloProgram });
+  return writeParts(piece.ppq, cut, {
+    name: 'Clara Studio region',
+    bpm: 60 / (secPerTick * piece.ppq),
+    soloProgram: program,
+    soloName: soloTrackName(program),
+  });
 }

@@ -1,3 +1,5 @@
+import { instrumentByPatchID } from '@tonejs/midi/dist/InstrumentMaps.js';
+import { PIANO_TRACK, soloByProgram } from '../../shared/instruments';
 import { encodeSmf, type SmfEvent } from './smf';
 import type { TickNote } from './types';
 
@@ -12,12 +14,21 @@ export interface PartsHeader {
   keySignature?: { sharps: number; minor: boolean };
   /** GM program (0-based) of the solo part: 40 violin by default. */
   soloProgram?: number;
+  /** The solo track's name: by default the instrument's (shared/instruments.ts), e.g. "Cello". */
+  soloName?: string;
+}
+
+/** The name a solo track with this GM program gets: "Cello", "Horn"; the GM name for a program outside the table. */
+export function soloTrackName(program: number): string {
+  const gm = (instrumentByPatchID as string[])[program];
+  return soloByProgram(program)?.name ?? (gm ? gm.replace(/\b\w/g, (c) => c.toUpperCase()) : 'Solo');
 }
 
 /**
  * The one way Clara Studio lays out a MIDI file (generated samples and cut regions alike): a type-1
- * file with a conductor track (name, tempo, metre, key), the piano on channel 1 (program 0) and,
- * when it has notes, the solo part on channel 2 with its own program.
+ * file with a conductor track (name, tempo, metre, key), the piano on channel 1 (program 0, track
+ * "Piano") and, when it has notes, the solo part on channel 2 with its own program and the
+ * instrument's name as its track name ("Cello"), so a DAW shows and plays each part as what it is.
  */
 export function writeParts(
   ppq: number,
@@ -37,9 +48,10 @@ export function writeParts(
       ...(h.keySignature ? [{ tick: 0, type: 'keySignature' as const, ...h.keySignature }] : []),
     ],
   ];
+  const soloProgram = h.soloProgram ?? 40;
   const parts = [
-    { voice: 'p' as const, program: 0, channel: 0, name: 'Piano' },
-    { voice: 'v' as const, program: h.soloProgram ?? 40, channel: 1, name: 'Solo' },
+    { voice: 'p' as const, program: PIANO_TRACK.program, channel: 0, name: PIANO_TRACK.name },
+    { voice: 'v' as const, program: soloProgram, channel: 1, name: h.soloName ?? soloTrackName(soloProgram) },
   ];
   for (const part of parts) {
     const own = notes.filter((n) => n.voice === part.voice);

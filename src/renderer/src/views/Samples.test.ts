@@ -30,6 +30,7 @@ const row = (id: number, title: string): SampleRow => ({
   bpm: 96,
   meter: '3/4',
   key: id === 2 ? 'D minor' : null,
+  solo: null,
   parentId: null,
   durationS: 30,
   tokens: 900,
