@@ -29,7 +29,7 @@ export default defineConfig({
   },
   renderer: {
     root: resolve('src/renderer'),
-    // Sampled instruments (resources/public/instruments) ship with the renderer: no CDN, ever.
+    // The General MIDI sound bank (resources/public/soundfonts) ships with the renderer: no CDN, ever.
     publicDir: resolve('resources/public'),
     plugins: [cspMeta(), svelte({ configFile: resolve('svelte.config.js') })],
     build: {

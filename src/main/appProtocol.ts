@@ -7,7 +7,7 @@ export { APP_ORIGIN };
 
 /**
  * The renderer is served from `app://studio/` rather than file://: Chromium refuses fetch() on
- * file URLs, and the sampled instruments load through fetch. The handler serves only files inside
+ * file URLs, and the sound bank loads through fetch. The handler serves only files inside
  * the built renderer folder. Must be called before the app is ready.
  */
 export function registerAppScheme(): void {
