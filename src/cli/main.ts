@@ -9,6 +9,7 @@ import { registerGenerate } from './commands/generate';
 import { registerImport } from './commands/import';
 import { registerJob } from './commands/job';
 import { registerPieces } from './commands/pieces';
+import { registerRender } from './commands/render';
 import { registerServe } from './commands/serve';
 import { registerStart } from './commands/start';
 import { registerTrain } from './commands/train';
@@ -38,6 +39,7 @@ registerEncode(program);
 registerExportText(program);
 registerTrain(program);
 registerGenerate(program);
+registerRender(program);
 registerCritic(program);
 registerJob(program);
 

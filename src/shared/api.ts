@@ -111,6 +111,15 @@ export const schemas = {
     .strict(),
   sampleNotes: z.object({ id }).strict(),
   sampleMidi: z.object({ id, fromS: z.number().min(0).optional(), toS: z.number().min(0).optional() }).strict(),
+  // The sample (or its loop region) as WAV through the GM soundfont, the renderer `clara render` uses.
+  renderSample: z
+    .object({
+      id,
+      fromS: z.number().min(0).optional(),
+      toS: z.number().min(0).optional(),
+      sampleRate: z.number().int().min(8000).max(192_000).optional(),
+    })
+    .strict(),
   updateSample: z
     .object({
       id,
@@ -190,6 +199,8 @@ export interface ApiOutputs {
   generate: JobInfo;
   sampleNotes: NoteArrays;
   sampleMidi: { name: string; dataBase64: string };
+  /** The WAV's name, where it was written (the data folder's exports/), its length, and its bytes. */
+  renderSample: { name: string; file: string; seconds: number; dataBase64: string };
   updateSample: SampleRow;
   deleteSample: { deleted: number };
   scoreSamples: JobInfo;

@@ -30,6 +30,7 @@ export const API_METHODS = [
   'generate',
   'sampleNotes',
   'sampleMidi',
+  'renderSample',
   'updateSample',
   'deleteSample',
   'scoreSamples',

@@ -22,6 +22,7 @@ import { resumeRefusal } from '../shared/runStatus';
 import type { JobSpec } from '../core/jobs/spec';
 import { resolveUntil } from '../core/train/until';
 import { parseKey } from '../core/generate/key';
+import { renderMidi } from '../core/audio/render';
 import { JobManager } from './jobs';
 
 type GenerateSpecPrompt = Extract<JobSpec, { kind: 'generate' }>['prompt'];
@@ -56,6 +57,22 @@ export class StudioService {
     if (!file.startsWith(root + path.sep))
       throw new ClaraError('must stay inside the upload folder', 'bad-payload', 'path');
     return file;
+  }
+
+  /** A sample's MIDI, whole or a region of it (cut as its own file), and the name to export it under (no extension). */
+  private sampleExport(id: number, fromS?: number, toS?: number): { name: string; bytes: Uint8Array } {
+    const s = this.catalog.samples.get(id);
+    const bytes = readUserFile(s.file);
+    const base =
+      s.title
+        .replace(/[^\w\- ]+/g, '')
+        .trim()
+        .replace(/\s+/g, '-') || `sample-${id}`;
+    if (fromS !== undefined && toS !== undefined) {
+      if (toS <= fromS) throw new ClaraError('must be after fromS', 'bad-payload', 'toS');
+      return { name: `${base}-${fromS.toFixed(1)}-${toS.toFixed(1)}s`, bytes: sliceMidi(bytes, fromS, toS) };
+    }
+    return { name: base, bytes };
   }
 
   private noteArraysOfPiece(id: number): NoteArrays {
@@ -271,21 +288,17 @@ export class StudioService {
     },
     sampleNotes: ({ id }) => this.noteArraysOfSample(this.catalog.samples.get(id)),
     sampleMidi: ({ id, fromS, toS }) => {
-      const s = this.catalog.samples.get(id);
-      const bytes = readUserFile(s.file);
-      const base =
-        s.title
-          .replace(/[^\w\- ]+/g, '')
-          .trim()
-          .replace(/\s+/g, '-') || `sample-${id}`;
-      if (fromS !== undefined && toS !== undefined) {
-        if (toS <= fromS) throw new ClaraError('must be after fromS', 'bad-payload', 'toS');
-        return {
-          name: `${base}-${fromS.toFixed(1)}-${toS.toFixed(1)}s.mid`,
-          dataBase64: Buffer.from(sliceMidi(bytes, fromS, toS)).toString('base64'),
-        };
-      }
-      return { name: `${base}.mid`, dataBase64: bytes.toString('base64') };
+      const { name, bytes } = this.sampleExport(id, fromS, toS);
+      return { name: `${name}.mid`, dataBase64: Buffer.from(bytes).toString('base64') };
+    },
+    renderSample: async ({ id, fromS, toS, sampleRate }) => {
+      const { name, bytes } = this.sampleExport(id, fromS, toS);
+      const r = await renderMidi(bytes, this.catalog.samples.get(id).file, { sampleRate });
+      const dir = path.join(this.dataDir, 'exports');
+      fs.mkdirSync(dir, { recursive: true });
+      const file = path.join(dir, `${name}.wav`);
+      fs.writeFileSync(file, r.wav);
+      return { name: `${name}.wav`, file, seconds: r.seconds, dataBase64: Buffer.from(r.wav).toString('base64') };
     },
     updateSample: ({ id, ...changes }) => {
       const r = this.catalog.samples.update(id, changes);

@@ -25,6 +25,12 @@ export function bundledClassifierDir(name: string): string | null {
   return findBundled('models', name, 'classifier.json');
 }
 
+/** The GM soundfont shipped for playback and `clara render` (resources/public/soundfonts/clara-gm.sf3), or null. */
+export function bundledSoundfont(): string | null {
+  const dir = findBundled('resources', path.join('public', 'soundfonts'), 'clara-gm.sf3');
+  return dir ? path.join(dir, 'clara-gm.sf3') : null;
+}
+
 /**
  * The bundled demo corpus (resources/demo-corpus), looked up from this module's place in the source
  * tree or from the packaged app's resources folder.
