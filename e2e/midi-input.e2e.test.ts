@@ -1,6 +1,7 @@
 import fs from 'node:fs';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { haveBrowser, openStudio, target, type Studio } from './harness';
+import { haveBrowser, openStudio, root, target, type Studio } from './harness';
 
 /**
  * A fake Web MIDI in the page, installed before the studio's own scripts: one input ("Fake
@@ -146,6 +147,27 @@ describe.skipIf(!run)('a prompt played on a MIDI keyboard (fake Web MIDI in chro
     await s.shot('midi-output-playing');
     await page.getByTestId('play').click();
   });
+
+  it("loads a sound bank of the user's choosing, remembered after a reload and used for playback", async () => {
+    const { page } = s;
+    // The Sound panel is open from the previous step.
+    await page.getByTestId('midi-output').selectOption({ label: 'the sound bank' });
+    const bank = fs.readFileSync(path.join(root, 'resources', 'public', 'soundfonts', 'clara-gm.sf3'));
+    await page.getByTestId('bank-file').setInputFiles({ name: 'my-bank.sf3', mimeType: 'audio/x-sf3', buffer: bank });
+    await expect.poll(() => page.getByTestId('bank-name').textContent(), { timeout: 20_000 }).toBe('my-bank.sf3');
+    await page.reload();
+    await page.getByTestId('open-sound').click();
+    await expect.poll(() => page.getByTestId('bank-name').textContent()).toBe('my-bank.sf3');
+    await page.locator('[data-sample-id]').first().click();
+    await page.getByTestId('play').click();
+    await expect.poll(() => page.getByTestId('sound').textContent(), { timeout: 20_000 }).toBe('my-bank.sf3');
+    await expect.poll(() => page.getByTestId('time').textContent(), { timeout: 20_000 }).toMatch(/^0:0[1-9]/);
+    await s.shot('sound-settings-own-bank');
+    await page.getByTestId('play').click();
+    await page.getByTestId('bank-shipped').click();
+    await expect.poll(() => page.getByTestId('bank-name').textContent()).toBe('Clara GM (shipped)');
+    await expect.poll(() => page.getByTestId('sound').textContent()).toBe('Clara GM (shipped)');
+  }, 90_000);
 
   it('shows no page or console errors', () => {
     expect(s.problems).toEqual([]);

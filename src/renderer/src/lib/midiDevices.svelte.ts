@@ -21,6 +21,16 @@ class MidiDevices {
     return this.asking;
   }
 
+  /** Forgets the access asked for, so the next `connect` asks again (and tests start afresh). */
+  reset(): void {
+    this.asking = null;
+    this.status = 'idle';
+    this.problem = '';
+    this.inputs = [];
+    this.outputs = [];
+    this.outputId = '';
+  }
+
   private async ask(): Promise<void> {
     if (typeof navigator === 'undefined' || typeof navigator.requestMIDIAccess !== 'function') {
       this.status = 'unavailable';
