@@ -169,6 +169,39 @@ describe.skipIf(!run)('a prompt played on a MIDI keyboard (fake Web MIDI in chro
     await expect.poll(() => page.getByTestId('sound').textContent()).toBe('Clara GM (shipped)');
   }, 90_000);
 
+  it('loops a shift-dragged region of the roll and plays it at another tempo', async () => {
+    const { page } = s;
+    const canvas = page.getByTestId('piano-roll').locator('canvas');
+    const box = (await canvas.boundingBox())!;
+    // The roll fits the 8 s sample after its 44-px keyboard: 2 s to 5 s.
+    const x = (t: number) => box.x + 44 + ((box.width - 44) * t) / 8;
+    const y = box.y + box.height / 2;
+    await page.keyboard.down('Shift');
+    await page.mouse.move(x(2), y);
+    await page.mouse.down();
+    await page.mouse.move(x(3.5), y, { steps: 4 });
+    await page.mouse.move(x(5), y, { steps: 4 });
+    await page.mouse.up();
+    await page.keyboard.up('Shift');
+    await expect.poll(() => page.getByTestId('transport').textContent()).toMatch(/Loop 0:0[12]–0:0[45]/);
+    await page.getByRole('slider', { name: 'Tempo' }).fill('1.5');
+    await page.getByRole('slider', { name: 'Tempo' }).dispatchEvent('change');
+    await page.getByTestId('play').click();
+    // 3 s of music at 150% take 2 s: over 5 s of listening the time never leaves the region.
+    const seen = new Set<string>();
+    for (let i = 0; i < 25; i++) {
+      seen.add(((await page.getByTestId('time').textContent()) ?? '').split(' / ')[0]!);
+      await page.waitForTimeout(200);
+    }
+    await s.shot('samples-loop-playing');
+    await page.getByTestId('play').click();
+    expect(
+      [...seen].every((t) => /^0:0[1-5]$/.test(t)),
+      [...seen].join(' '),
+    ).toBe(true);
+    expect(seen.size).toBeGreaterThanOrEqual(3);
+  }, 60_000);
+
   it('shows no page or console errors', () => {
     expect(s.problems).toEqual([]);
   });

@@ -108,6 +108,18 @@ class Playback {
     this.sound = this.player ? this.player.sound : sink ? `MIDI out: ${sink.name}` : '';
   }
 
+  /** Loads the synthesizer ahead of a keyboard being played through it. */
+  async warm(): Promise<void> {
+    const p = await this.ready;
+    await p.warm();
+    this.sound = p.sound;
+  }
+
+  /** Sounds a key played on a MIDI keyboard (never throws: a silent keyboard still records). */
+  live(data: Uint8Array | number[]): void {
+    void this.ready.then((p) => p.live(data)).catch(() => {});
+  }
+
   /** After the sound bank setting changed: the player takes the new one (now, if it is running). */
   async reloadBank(): Promise<void> {
     if (!this.player) return;

@@ -221,6 +221,20 @@ export class Player {
     else this.sound = sink ? `MIDI out: ${sink.name}` : '';
   }
 
+  /** Gets the synthesizer going (a keyboard about to be played through it). */
+  warm(): Promise<void> {
+    return this.ready();
+  }
+
+  /** Sounds a live MIDI message (a key played on the keyboard) through the sound bank or the MIDI output. */
+  async live(data: Uint8Array | number[]): Promise<void> {
+    await this.ready();
+    if (data[0] === 0xf0) return;
+    if (this.sink) return this.sink.send([...data]);
+    if (this.ctx!.state !== 'running') void this.ctx!.resume();
+    this.synth!.sendMessage(data);
+  }
+
   /** Takes the sound bank again from the settings (after the user chose or forgot one). */
   async reloadBank(): Promise<void> {
     this.bankPromise = null;
