@@ -52,11 +52,10 @@ const FAKE_MIDI = `(() => {
   };
 })();`;
 
-declare global {
-  interface Window {
-    __fakeMidi: { sent: number[][]; play(notes: Array<[number, number, number, number]>): Promise<void> };
-  }
-}
+/** What the init script leaves in the page (the e2e type-check has no DOM types: reach it through globalThis). */
+type PageWithFakeMidi = {
+  __fakeMidi: { sent: number[][]; play(notes: Array<[number, number, number, number]>): Promise<void> };
+};
 
 let s: Studio;
 const run = haveBrowser && target === 'served';
@@ -90,7 +89,7 @@ describe.skipIf(!run)('a prompt played on a MIDI keyboard (fake Web MIDI in chro
       [64, 1800, 600, 70],
       [67, 1800, 600, 70],
     ];
-    const played = page.evaluate((notes) => window.__fakeMidi.play(notes), phrase);
+    const played = page.evaluate((notes) => (globalThis as unknown as PageWithFakeMidi).__fakeMidi.play(notes), phrase);
     await expect.poll(() => page.getByTestId('record-status').textContent(), { timeout: 5000 }).toMatch(/[1-7] notes/);
     await s.shot('midi-recording-live');
     await played;
@@ -141,9 +140,16 @@ describe.skipIf(!run)('a prompt played on a MIDI keyboard (fake Web MIDI in chro
     await page.getByTestId('play').click();
     await expect.poll(() => page.getByTestId('sound').textContent()).toBe('MIDI out: Fake Synth');
     const noteOns = () =>
-      page.evaluate(() => window.__fakeMidi.sent.filter((m) => (m[0]! & 0xf0) === 0x90 && m[2]! > 0).length);
+      page.evaluate(
+        () =>
+          (globalThis as unknown as PageWithFakeMidi).__fakeMidi.sent.filter(
+            (m) => (m[0]! & 0xf0) === 0x90 && m[2]! > 0,
+          ).length,
+      );
     await expect.poll(noteOns, { timeout: 10_000 }).toBeGreaterThan(2);
-    expect(await page.evaluate(() => window.__fakeMidi.sent.some((m) => m[0] === 0xf0))).toBe(false);
+    expect(
+      await page.evaluate(() => (globalThis as unknown as PageWithFakeMidi).__fakeMidi.sent.some((m) => m[0] === 0xf0)),
+    ).toBe(false);
     await s.shot('midi-output-playing');
     await page.getByTestId('play').click();
   });

@@ -101,6 +101,7 @@ describe('resuming runs', () => {
       ['imports', 'heartbeat_at'],
       ['pieces', 'timing'],
       ['samples', 'parent_id'],
+      ['samples', 'solo'],
     ])
       Catalog.internalDb(c).exec(`ALTER TABLE ${table} DROP COLUMN ${column}`);
     Catalog.internalDb(c).pragma('user_version = 4');
