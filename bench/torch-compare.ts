@@ -114,7 +114,7 @@ async function ours(
   let trainMs = 0;
   for (let step = 0; step < stopAt; step++) {
     const t0 = performance.now();
-    const r = trainStep(
+    const r = await trainStep(
       model,
       adam,
       trainW[step]!,
@@ -127,7 +127,7 @@ async function ours(
     state = r.state;
     trainCe.push(+r.ce.toFixed(4));
     if (evalSteps.includes(step + 1)) {
-      const valid = evaluateWindows(model, validW).loss;
+      const valid = (await evaluateWindows(model, validW)).loss;
       validCurve.push([step + 1, +valid.toFixed(4)]);
       process.stderr.write(`ours seed ${seed} step ${step + 1}: valid ${valid.toFixed(3)}\n`);
     }

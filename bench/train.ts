@@ -45,7 +45,7 @@ function flopsPerToken(vocab: number): number {
 }
 
 async function measure(backend: BackendChoice, workers: number): Promise<Measured> {
-  const report = await initBackend(backend);
+  const report = await initBackend(backend, 'train');
   const p = PRESETS[presetName];
   const o = resolveEncodingOptions();
   const vocab = Vocab.notewise(o, false);

@@ -8,6 +8,7 @@
  */
 import { z } from 'zod';
 import { END_CODES } from './runStatus';
+import { BACKEND_ORDER } from './options';
 
 /**
  * A measured float. JSON has no NaN or Infinity (JSON.stringify writes null), so null on the wire
@@ -17,7 +18,7 @@ const measure = z.union([z.number(), z.null().transform(() => Number.NaN)]);
 const count = z.number().int().min(0);
 const runId = z.string().min(1);
 
-const backendChoice = z.enum(['node-gpu', 'node', 'wasm', 'cpu']);
+const backendChoice = z.enum(BACKEND_ORDER);
 /** Which tfjs backend a job runs on and why the better ones were skipped (core/model/backend.ts). */
 export const backendReport = z.object({
   requested: z.union([backendChoice, z.literal('auto')]),

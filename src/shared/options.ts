@@ -29,7 +29,9 @@ const oneOf = <const T extends readonly [string, ...string[]]>(values: T, what: 
 
 export const ENCODING_NAMES = ['notewise', 'chordwise'] as const;
 export const PRESET_NAMES = ['tiny', 'laptop', 'clara'] as const;
-export const BACKEND_NAMES = ['auto', 'node-gpu', 'node', 'wasm', 'cpu'] as const;
+/** The backends, best first: what `auto` tries in order (core/model/backend.ts loads them). */
+export const BACKEND_ORDER = ['node-gpu', 'webgpu', 'node', 'wasm', 'cpu'] as const;
+export const BACKEND_NAMES = ['auto', ...BACKEND_ORDER] as const;
 
 /** "07:00" (the next time the clock shows it) or an ISO date-time; the engine resolves it. */
 export const untilOption = z
@@ -38,7 +40,7 @@ export const untilOption = z
 
 const backend = oneOf(BACKEND_NAMES, 'backend')
   .default('auto')
-  .meta(meta({ description: 'auto, node-gpu, node, wasm or cpu', arg: 'name' }));
+  .meta(meta({ description: `${BACKEND_NAMES.slice(0, -1).join(', ')} or cpu`, arg: 'name' }));
 
 /** A training run's options; the preset supplies what is not given. */
 export const trainOptions = z

@@ -11,7 +11,7 @@ beforeAll(async () => {
 });
 
 describe('AWD-LSTM', () => {
-  it('overfits a short sequence to near-zero loss', () => {
+  it('overfits a short sequence to near-zero loss', async () => {
     const V = 12;
     const T = 16;
     const B = 2;
@@ -40,7 +40,7 @@ describe('AWD-LSTM', () => {
     let last = 0;
     const before = tf.memory().numTensors;
     for (let step = 0; step < 250; step++) {
-      const r = trainStep(model, opt, { inputs, targets, T, B }, model.zeroState(B), step, 1e-2, {
+      const r = await trainStep(model, opt, { inputs, targets, T, B }, model.zeroState(B), step, 1e-2, {
         alpha: 0,
         beta: 0,
         clip: 1,

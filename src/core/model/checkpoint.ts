@@ -38,13 +38,15 @@ export interface CheckpointMeta {
   typicalVelocity?: number;
 }
 
-function pack(tensors: Array<[string, tf.Tensor]>): { entries: TensorEntry[]; bytes: Buffer } {
+/** Tensors as one float32 block with their places; read asynchronously, as a GPU backend must. */
+async function pack(tensors: Array<[string, tf.Tensor]>): Promise<{ entries: TensorEntry[]; bytes: Buffer }> {
   const entries: TensorEntry[] = [];
   let offset = 0;
   const parts: Float32Array[] = [];
-  for (const [name, t] of tensors) {
+  const values = await Promise.all(tensors.map(([, t]) => t.data()));
+  for (const [k, [name, t]] of tensors.entries()) {
     entries.push({ name, shape: t.shape, offset });
-    const data = t.dataSync() as Float32Array;
+    const data = values[k] as Float32Array;
     parts.push(data);
     offset += data.length;
   }
@@ -62,22 +64,24 @@ function pack(tensors: Array<[string, tf.Tensor]>): { entries: TensorEntry[]; by
  * renamed into place only when complete, so a kill at any moment leaves either the old checkpoint
  * or the new one, never half of one.
  */
-export function saveCheckpoint(
+export async function saveCheckpoint(
   dir: string,
   model: AwdLstm,
   opt: Adam | null,
   meta: Omit<CheckpointMeta, 'format' | 'version' | 'weights' | 'optimizer' | 'model'>,
-): void {
-  // One flushed, renamed-into-place write (atomicDir), so a kill leaves the old checkpoint or the new one.
-  writeDirAtomic(dir, (tmp) => {
-    const weights = pack([...model.params()]);
-    fs.writeFileSync(path.join(tmp, 'weights.bin'), weights.bytes);
-    let optimizer: CheckpointMeta['optimizer'] = null;
-    if (opt) {
-      const moments = pack([
+): Promise<void> {
+  const weights = await pack([...model.params()]);
+  const moments = opt
+    ? await pack([
         ...[...opt.m].map(([k, v]) => [`m/${k}`, v] as [string, tf.Tensor]),
         ...[...opt.v].map(([k, v]) => [`v/${k}`, v] as [string, tf.Tensor]),
-      ]);
+      ])
+    : null;
+  // One flushed, renamed-into-place write (atomicDir), so a kill leaves the old checkpoint or the new one.
+  writeDirAtomic(dir, (tmp) => {
+    fs.writeFileSync(path.join(tmp, 'weights.bin'), weights.bytes);
+    let optimizer: CheckpointMeta['optimizer'] = null;
+    if (opt && moments) {
       fs.writeFileSync(path.join(tmp, 'optimizer.bin'), moments.bytes);
       optimizer = { step: opt.step, entries: moments.entries };
     }

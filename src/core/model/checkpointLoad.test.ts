@@ -29,7 +29,7 @@ beforeAll(async () => {
   good = path.join(root, 'good');
   const model = new AwdLstm(config, 3);
   const opt = new Adam(model.params(), 0.9, 0.99, 0);
-  saveCheckpoint(good, model, opt, {
+  await saveCheckpoint(good, model, opt, {
     encoding: 'notewise',
     encodingOptions: { ...DEFAULT_ENCODING_OPTIONS },
     vocab: Array.from({ length: config.vocabSize }, (_, i) => `w${i}`),

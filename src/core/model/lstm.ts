@@ -1,4 +1,5 @@
 import * as tf from './tf';
+import { cellBackward, cellForward, fusedCellActive } from './webgpuCell';
 
 /**
  * One LSTM layer written for speed on CPU backends: the input projection for every time step is one
@@ -58,17 +59,82 @@ export function lstmInfer(x: tf.Tensor3D, w: LstmWeights, state: LstmState): Lst
   return tf.tidy(() => {
     const xw = tf.add(tf.matMul(tf.reshape(x, [T * B, I]), w.wx), w.b);
     const steps = tf.unstack(tf.reshape(xw, [T, B, 4 * H])) as tf.Tensor2D[];
+    const fused = fusedCellActive();
     let h = state.h;
     let c = state.c;
     const hs: tf.Tensor2D[] = [];
     for (let t = 0; t < T; t++) {
-      const r = stepForward(steps[t]!, h, c, w.wh, H);
-      h = r.h;
-      c = r.c;
+      if (fused) {
+        const p = cellForward(steps[t]!, tf.matMul(h, w.wh), c);
+        c = tf.slice(p, [0, 4 * H], [B, H]);
+        h = tf.slice(p, [0, 5 * H], [B, H]);
+      } else {
+        const r = stepForward(steps[t]!, h, c, w.wh, H);
+        h = r.h;
+        c = r.c;
+      }
       hs.push(h);
     }
     return { output: tf.stack(hs) as tf.Tensor3D, state: { h, c } };
   });
+}
+
+/** What the backward pass reads of a forward pass, time-major: gates, candidate, tanh(c), states. */
+interface Recorded {
+  s: tf.Tensor3D;
+  g: tf.Tensor3D;
+  tc: tf.Tensor3D;
+  hs: tf.Tensor2D[];
+  cs: tf.Tensor2D[];
+}
+
+/** The forward recurrence op by op (CPU backends). */
+function forwardOps(steps: tf.Tensor2D[], state: LstmState, wh: tf.Tensor2D, H: number): Recorded {
+  let h = state.h;
+  let c = state.c;
+  const S: tf.Tensor2D[] = [];
+  const G: tf.Tensor2D[] = [];
+  const TC: tf.Tensor2D[] = [];
+  const hs: tf.Tensor2D[] = [];
+  const cs: tf.Tensor2D[] = [];
+  for (const xw of steps) {
+    const r = stepForward(xw, h, c, wh, H);
+    S.push(r.s);
+    G.push(r.g);
+    TC.push(r.tc);
+    hs.push(r.h);
+    cs.push(r.c);
+    h = r.h;
+    c = r.c;
+  }
+  return { s: tf.stack(S) as tf.Tensor3D, g: tf.stack(G) as tf.Tensor3D, tc: tf.stack(TC) as tf.Tensor3D, hs, cs };
+}
+
+/** The forward recurrence with one fused cell dispatch a step (webgpu); gates sliced out once, time-parallel. */
+function forwardFused(steps: tf.Tensor2D[], state: LstmState, wh: tf.Tensor2D, H: number): Recorded {
+  const B = state.h.shape[0];
+  let h = state.h;
+  let c = state.c;
+  const packed: tf.Tensor2D[] = [];
+  const hs: tf.Tensor2D[] = [];
+  const cs: tf.Tensor2D[] = [];
+  for (const xw of steps) {
+    const p = cellForward(xw, tf.matMul(h, wh), c);
+    c = tf.slice(p, [0, 4 * H], [B, H]);
+    h = tf.slice(p, [0, 5 * H], [B, H]);
+    packed.push(p);
+    hs.push(h);
+    cs.push(c);
+  }
+  const all = tf.stack(packed) as tf.Tensor3D;
+  const T = steps.length;
+  return {
+    s: tf.slice(all, [0, 0, 0], [T, B, 3 * H]),
+    g: tf.slice(all, [0, 0, 3 * H], [T, B, H]),
+    tc: tf.tanh(tf.slice(all, [0, 0, 4 * H], [T, B, H])),
+    hs,
+    cs,
+  };
 }
 
 /**
@@ -78,6 +144,7 @@ export function lstmInfer(x: tf.Tensor3D, w: LstmWeights, state: LstmState): Lst
 export function lstmTrain(x: tf.Tensor3D, w: LstmWeights, state: LstmState): LstmResult {
   const [T, B, I] = x.shape;
   const H = w.wh.shape[0];
+  const fused = fusedCellActive();
   let finalState: LstmState | null = null;
 
   const op = tf.customGrad((...args: Array<tf.Tensor | ((save: tf.Tensor[]) => void)>) => {
@@ -95,28 +162,11 @@ export function lstmTrain(x: tf.Tensor3D, w: LstmWeights, state: LstmState): Lst
     const kept = tf.tidy(() => {
       const xw = tf.add(tf.matMul(x2d, wx), b);
       const steps = tf.unstack(tf.reshape(xw, [T, B, 4 * H])) as tf.Tensor2D[];
-      let h = state.h;
-      let c = state.c;
-      const S: tf.Tensor2D[] = [];
-      const G: tf.Tensor2D[] = [];
-      const TC: tf.Tensor2D[] = [];
-      const hs: tf.Tensor2D[] = [];
-      const cs: tf.Tensor2D[] = [];
-      for (let t = 0; t < T; t++) {
-        const r = stepForward(steps[t]!, h, c, wh, H);
-        S.push(r.s);
-        G.push(r.g);
-        TC.push(r.tc);
-        hs.push(r.h);
-        cs.push(r.c);
-        h = r.h;
-        c = r.c;
-      }
+      const { s, g, tc, hs, cs } = (fused ? forwardFused : forwardOps)(steps, state, wh, H);
+      const h = hs[T - 1]!;
+      const c = cs[T - 1]!;
       const hPrev = tf.stack([state.h, ...hs.slice(0, -1)]) as tf.Tensor3D;
       const cPrev = tf.stack([state.c, ...cs.slice(0, -1)]) as tf.Tensor3D;
-      const s = tf.stack(S) as tf.Tensor3D;
-      const g = tf.stack(G) as tf.Tensor3D;
-      const tc = tf.stack(TC) as tf.Tensor3D;
       const [i, f, o] = tf.split(s, 3, 2) as [tf.Tensor3D, tf.Tensor3D, tf.Tensor3D];
       const one = tf.scalar(1);
       // Per-step factors of the backward recurrence, all computed here in a few time-parallel ops:
@@ -164,7 +214,16 @@ export function lstmTrain(x: tf.Tensor3D, w: LstmWeights, state: LstmState): Lst
         const dz: tf.Tensor2D[] = new Array(T);
         let dzNext: tf.Tensor2D | null = null;
         let dcNext: tf.Tensor2D | null = null;
+        const zero = fused ? (tf.zeros([B, H]) as tf.Tensor2D) : null;
         for (let t = T - 1; t >= 0; t--) {
+          if (zero) {
+            const dhw = dzNext ? (tf.matMul(dzNext, whT) as tf.Tensor2D) : zero;
+            const q = cellBackward(dOut[t]!, dhw, ks[t]!, fs[t + 1] ?? zero, dcNext ?? zero, ms[t]!);
+            dz[t] = tf.slice(q, [0, 0], [B, 4 * H]);
+            dcNext = tf.slice(q, [0, 4 * H], [B, H]);
+            dzNext = dz[t]!;
+            continue;
+          }
           const dh: tf.Tensor2D = dzNext ? (tf.add(dOut[t]!, tf.matMul(dzNext, whT)) as tf.Tensor2D) : dOut[t]!;
           const dcHere = tf.mul(dh, ks[t]!) as tf.Tensor2D;
           const dc: tf.Tensor2D = dcNext ? (tf.add(dcHere, tf.mul(dcNext, fs[t + 1]!)) as tf.Tensor2D) : dcHere;

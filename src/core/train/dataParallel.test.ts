@@ -113,7 +113,7 @@ describe('data-parallel training', () => {
         g.grads.forEach((t) => t.dispose());
         if (workers === 1) {
           // The old single-thread path, for the bit-for-bit check below.
-          const r = computeGradients(model, w, ownState, 100 + k, REG);
+          const r = await computeGradients(model, w, ownState, 100 + k, REG);
           ownState = r.state;
           out.push({ grads: values(r.grads), loss: r.loss, ce: r.ce, correct: r.correct, perWorker: 1 });
           r.grads.forEach((t) => t.dispose());
@@ -153,7 +153,7 @@ describe('data-parallel training', () => {
       expect(live[3]).toBe(live[0]);
       const val = [window(6, 4, 50), window(6, 4, 51)];
       const weights = new Map([...model.params()].map(([k, v]) => [k, v.dataSync() as Float32Array]));
-      return { norms, weights, val: await pool.evaluate(val), direct: evaluateWindows(model, val) };
+      return { norms, weights, val: await pool.evaluate(val), direct: await evaluateWindows(model, val) };
     });
 
   it('keeps the replicas in step: same weights after steps, same validation', async () => {

@@ -198,7 +198,7 @@ export class DataParallel {
     cfg: Pick<OptimConfig, 'alpha' | 'beta' | 'clip'>,
   ): Promise<ParallelStep> {
     const g = await this.gradients(w, seed, cfg);
-    const gradNorm = applyGradients(this.opt, g.grads, lr, cfg);
+    const gradNorm = await applyGradients(this.opt, g.grads, lr, cfg);
     this.version++;
     return {
       loss: g.loss,
@@ -243,7 +243,7 @@ export class DataParallel {
     const answers = Promise.allSettled(asked);
     const mine = shares[0]!;
     const t0 = performance.now();
-    const own = computeGradients(
+    const own = await computeGradients(
       this.model,
       this.share(w, mine),
       this.hidden ?? this.model.zeroState(mine.count),
@@ -295,7 +295,7 @@ export class DataParallel {
 
   /** Validation over every worker: each evaluates its rows of every window; the sums add up. */
   async evaluate(windows: readonly Window[]): Promise<{ loss: number; accuracy: number }> {
-    if (windows.length === 0 || this.threads.length === 0) return evalResult(evalSums(this.model, windows));
+    if (windows.length === 0 || this.threads.length === 0) return evalResult(await evalSums(this.model, windows));
     this.publish();
     const B = windows[0]!.B;
     const shares = splitRows(B, Math.min(this.workers, B));
@@ -305,7 +305,7 @@ export class DataParallel {
       .filter((x): x is { t: GradThread; rows: BatchRows } => x.rows !== undefined && x.rows.count > 0)
       .map(({ t, rows }) => t.request<'eval'>({ type: 'eval', version: this.version, windows: cut(rows) }));
     const answers = Promise.allSettled(asked);
-    const own = evalSums(this.model, cut(shares[0]!));
+    const own = await evalSums(this.model, cut(shares[0]!));
     const settled = await answers;
     const failed = settled.find((s): s is PromiseRejectedResult => s.status === 'rejected');
     if (failed) throw failed.reason;

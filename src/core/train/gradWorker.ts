@@ -43,7 +43,7 @@ function loadWeights(r: Replica, version: number): void {
 
 async function handle(msg: ToWorker): Promise<FromWorker> {
   if (msg.type === 'init') {
-    await initBackend(msg.backend);
+    await initBackend(msg.backend, 'train');
     replica = {
       model: new AwdLstm(msg.config),
       layout: msg.layout,
@@ -58,7 +58,7 @@ async function handle(msg: ToWorker): Promise<FromWorker> {
   const r = replica;
   if (!r) throw new Error('gradient worker used before init');
   loadWeights(r, msg.version);
-  if (msg.type === 'eval') return { type: 'eval', sums: evalSums(r.model, msg.windows) };
+  if (msg.type === 'eval') return { type: 'eval', sums: await evalSums(r.model, msg.windows) };
   r.steps++;
   if (faultAt > 0 && r.steps === faultAt) process.exit(70);
   const t0 = performance.now();
@@ -67,7 +67,7 @@ async function handle(msg: ToWorker): Promise<FromWorker> {
     r.hidden = r.model.zeroState(msg.rows.count);
   }
   const w = { inputs: msg.inputs, targets: msg.targets, T: msg.T, B: msg.rows.count };
-  const g = computeGradients(r.model, w, r.hidden, msg.seed, msg.reg, msg.rows);
+  const g = await computeGradients(r.model, w, r.hidden, msg.seed, msg.reg, msg.rows);
   r.hidden = g.state;
   r.layout.names.forEach((name, i) => {
     const grad = g.grads.get(name);

@@ -602,7 +602,7 @@ class TrainingLoop {
         const stop = this.shouldStop(signal);
         if (stop) {
           // Paused or stopped: save where it is, so resuming loses nothing.
-          if (stop.status === 'stopped' || stop.status === 'paused') this.saveCheckpoint('latest', null);
+          if (stop.status === 'stopped' || stop.status === 'paused') await this.saveCheckpoint('latest', null);
           return stop;
         }
         await this.step();
@@ -731,7 +731,7 @@ class TrainingLoop {
   private async evaluateAndSave(): Promise<Ending | null> {
     const { config, st } = this;
     if (st.step % config.evalEvery !== 0 && this.budgetSpent() === null) {
-      if (Date.now() - this.lastSave > config.checkpointEverySec * 1000) this.saveCheckpoint('latest', null);
+      if (Date.now() - this.lastSave > config.checkpointEverySec * 1000) await this.saveCheckpoint('latest', null);
       return null;
     }
     const ev = await this.parallel.evaluate(this.data.valWindows);
@@ -752,8 +752,8 @@ class TrainingLoop {
     };
     this.emit(evalEvent);
     this.runs.addEvalMetric(this.runId, evalMetricOf(evalEvent));
-    if (best) this.saveCheckpoint('best', ev.loss);
-    this.saveCheckpoint('latest', ev.loss);
+    if (best) await this.saveCheckpoint('best', ev.loss);
+    await this.saveCheckpoint('latest', ev.loss);
     if (config.patience > 0 && st.evalsSinceBest >= config.patience)
       return {
         status: 'finished',
@@ -768,10 +768,10 @@ class TrainingLoop {
    * it; a best the catalog refuses (not better than its own) is removed again, and the checkpoint
    * it replaces is removed unless another row still names it.
    */
-  private saveCheckpoint(kind: 'best' | 'latest', valLoss: number | null): void {
+  private async saveCheckpoint(kind: 'best' | 'latest', valLoss: number | null): Promise<void> {
     const { config, st, runId, runs } = this;
     const dir = path.join(this.runDir, `${kind}-${String(st.step).padStart(8, '0')}`);
-    saveCheckpoint(dir, this.model, kind === 'latest' ? this.opt : null, {
+    await saveCheckpoint(dir, this.model, kind === 'latest' ? this.opt : null, {
       encoding: config.encoding,
       encodingOptions: config.encodingOptions,
       vocab: config.vocab,
@@ -813,7 +813,7 @@ export async function train(
   hooks: TrainHooks = {},
 ): Promise<{ runId: string; status: TrainerEnd['status'] }> {
   const emit = hooks.onEvent ?? (() => undefined);
-  const backend = await initBackend(what.backend ?? 'auto');
+  const backend = await initBackend(what.backend ?? 'auto', 'train');
   const corpusFor = tokenSources(catalog);
   const run = openRun(catalog, what, backend.chosen, corpusFor);
   const runDir = path.join(dataDir, 'runs', run.runId);
