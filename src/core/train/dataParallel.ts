@@ -116,6 +116,11 @@ class GradThread {
     });
   }
 
+  /** A message with no answer (the weights to load ahead of the next step). */
+  tell(msg: ToWorker): void {
+    if (!this.dead) this.worker.postMessage(msg);
+  }
+
   async close(): Promise<void> {
     this.dead ??= new Error('closed');
     this.worker.removeAllListeners('exit');
@@ -200,6 +205,10 @@ export class DataParallel {
     const g = await this.gradients(w, seed, cfg);
     const gradNorm = await applyGradients(this.opt, g.grads, lr, cfg);
     this.version++;
+    // The workers copy the new weights in while this thread returns to the trainer (events, the
+    // next window), not at the start of the next step while this thread already computes.
+    this.publish();
+    for (const t of this.threads) t.tell({ type: 'load', version: this.version });
     return {
       loss: g.loss,
       ce: g.ce,

@@ -39,7 +39,9 @@ export type ToWorker =
       seed: number;
       reg: Pick<OptimConfig, 'alpha' | 'beta'>;
     }
-  | { type: 'eval'; version: number; windows: Window[] };
+  | { type: 'eval'; version: number; windows: Window[] }
+  /** Load the published weights now, ahead of the next request; no answer. */
+  | { type: 'load'; version: number };
 
 /** A gradient worker's answers, one per request. */
 export type FromWorker =

@@ -41,7 +41,7 @@ function loadWeights(r: Replica, version: number): void {
   r.version = version;
 }
 
-async function handle(msg: ToWorker): Promise<FromWorker> {
+async function handle(msg: ToWorker): Promise<FromWorker | null> {
   if (msg.type === 'init') {
     await initBackend(msg.backend, 'train');
     replica = {
@@ -58,6 +58,7 @@ async function handle(msg: ToWorker): Promise<FromWorker> {
   const r = replica;
   if (!r) throw new Error('gradient worker used before init');
   loadWeights(r, msg.version);
+  if (msg.type === 'load') return null;
   if (msg.type === 'eval') return { type: 'eval', sums: await evalSums(r.model, msg.windows) };
   r.steps++;
   if (faultAt > 0 && r.steps === faultAt) process.exit(70);
@@ -80,10 +81,11 @@ async function handle(msg: ToWorker): Promise<FromWorker> {
   return { type: 'step', loss: g.loss, ce: g.ce, correct: g.correct, ms: performance.now() - t0 };
 }
 
-// One request at a time: the trainer waits for each answer before it sends the next.
+// One request at a time: the trainer waits for each answer before it sends the next. A `load`
+// runs synchronously to its end, so it is done before the request queued behind it starts.
 parentPort!.on('message', (msg: ToWorker) => {
   handle(msg).then(
-    (reply) => parentPort!.postMessage(reply),
+    (reply) => reply && parentPort!.postMessage(reply),
     (err: unknown) => parentPort!.postMessage({ type: 'error', message: errorMessage(err) } satisfies FromWorker),
   );
 });
