@@ -33,23 +33,8 @@ const studio = vi.hoisted(() => ({
 }));
 const fake = studio.fake;
 vi.mock('../api', async (actual) => {
-  const { schemas } = await import('../../../shared/api');
-  const target: Record<string, ((input: unknown) => unknown) | undefined> = studio.fake;
-  const checked = new Proxy(studio.fake, {
-    get: (_fake, method: string) => async (input: unknown) => {
-      const schema = (schemas as Record<string, { safeParse(x: unknown): { success: boolean; error?: unknown } }>)[
-        method
-      ];
-      const r = schema?.safeParse(input);
-      if (!target[method] || !r?.success) {
-        const why = `${method}(${JSON.stringify(input)}): ${r ? String(r.error) : 'not a method this view should call'}`;
-        studio.refused.push(why);
-        throw new Error(why);
-      }
-      return target[method](input);
-    },
-  });
-  return { ...(await actual<typeof import('../api')>()), api: checked };
+  const { schemaChecked } = await import('../lib/testing/checkedApi');
+  return { ...(await actual<typeof import('../api')>()), api: schemaChecked(studio.fake, studio.refused) };
 });
 
 const piece = (
