@@ -1,23 +1,13 @@
-import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runClara, type JsonEvent as Ev } from '../../testing/claraCli';
 import { demoCorpus, repo } from '../../testing/corpora';
 
-const bin = path.join(repo, 'bin', 'clara.mjs');
 let home: string;
 
-type Ev = { type: string; [k: string]: unknown };
-
-function clara(args: string[]): { code: number; events: Ev[]; stderr: string } {
-  const r = spawnSync(process.execPath, [bin, ...args, '--data-dir', home], { encoding: 'utf8' });
-  const events = r.stdout
-    .split('\n')
-    .filter((l) => l.startsWith('{"'))
-    .map((l) => JSON.parse(l) as Ev);
-  return { code: r.status ?? -1, events, stderr: r.stderr };
-}
+const clara = (args: string[], env: NodeJS.ProcessEnv = {}) => runClara(home, args, env);
 
 const SHORT = ['--steps', '2', '--eval-every', '2', '--val-tokens', '1500', '--bptt', '24', '--batch', '4', '--json'];
 

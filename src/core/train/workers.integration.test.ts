@@ -1,27 +1,14 @@
-import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { demoCorpus, repo } from '../../testing/corpora';
+import { runClara } from '../../testing/claraCli';
+import { demoCorpus } from '../../testing/corpora';
 import { FAULT_ENV } from './gradProtocol';
 
-const bin = path.join(repo, 'bin', 'clara.mjs');
 let home: string;
 
-type Ev = { type: string; [k: string]: unknown };
-
-function clara(args: string[], env: NodeJS.ProcessEnv = {}): { code: number; events: Ev[]; stderr: string } {
-  const r = spawnSync(process.execPath, [bin, ...args, '--data-dir', home], {
-    encoding: 'utf8',
-    env: { ...process.env, ...env },
-  });
-  const events = r.stdout
-    .split('\n')
-    .filter((l) => l.startsWith('{"'))
-    .map((l) => JSON.parse(l) as Ev);
-  return { code: r.status ?? -1, events, stderr: r.stderr };
-}
+const clara = (args: string[], env: NodeJS.ProcessEnv = {}) => runClara(home, args, env);
 
 const TINY = ['train', '--preset', 'tiny', '--eval-every', '10', '--val-tokens', '2000', '--json'];
 
