@@ -1,5 +1,6 @@
 import type { BatchRows } from './batchRows';
-import { embeddingDropout } from './embeddingDropout';
+import { embeddingDropMask } from './embeddingDropout';
+import { embeddingLookup } from './embeddingLookup';
 import { lockedDropout } from './lockedDropout';
 import { lstmInfer, lstmTrain, type LstmState } from './lstm';
 import { layerSizes, type ModelConfig } from './presets';
@@ -98,11 +99,17 @@ export class AwdLstm {
     }));
   }
 
-  private embed(tokens: tf.Tensor2D, emb: tf.Tensor2D): tf.Tensor3D {
-    // One-hot matmul, not tf.gather: gather's gradient needs UnsortedSegmentSum, which wasm lacks.
+  /**
+   * The rows of the tokens, by lookup with a sparse gradient (embeddingLookup.ts). Embedding dropout
+   * (a keep-mask over words, [V, 1]) is applied to the rows looked up, which is the same as
+   * dropping rows of the whole table and costs N·E, not V·E.
+   */
+  private embed(tokens: tf.Tensor2D, wordMask?: tf.Tensor): tf.Tensor3D {
     const [T, B] = tokens.shape;
-    const oneHot = tf.oneHot(tf.reshape(tokens, [T * B]) as tf.Tensor1D, this.config.vocabSize);
-    return tf.reshape(tf.matMul(oneHot, emb), [T, B, this.config.embSize]) as tf.Tensor3D;
+    const ids = tf.reshape(tokens, [T * B]) as tf.Tensor1D;
+    let rows = embeddingLookup(this.emb, ids);
+    if (wordMask) rows = tf.mul(rows, tf.gather(wordMask, ids)) as tf.Tensor2D;
+    return tf.reshape(rows, [T, B, this.config.embSize]) as tf.Tensor3D;
   }
 
   private decode(out: tf.Tensor3D): tf.Tensor2D {
@@ -135,7 +142,7 @@ export class AwdLstm {
     const c = this.config;
     const next: LstmState[] = [];
     let x = lockedDropout(
-      this.embed(tokens, embeddingDropout(this.emb, c.dropoutEmb, true, seed)),
+      this.embed(tokens, embeddingDropMask(c.vocabSize, c.dropoutEmb, true, seed) ?? undefined),
       c.dropoutInput,
       true,
       seed + 1,
@@ -193,7 +200,7 @@ export class AwdLstm {
 
   /** The last LSTM layer's output [T, B, E] without dropout: what the critic and classifiers read. */
   encode(tokens: tf.Tensor2D, state: LstmState[]): { output: tf.Tensor3D; state: LstmState[] } {
-    let x = this.embed(tokens, this.emb);
+    let x = this.embed(tokens);
     const next: LstmState[] = [];
     this.layers.forEach((l, i) => {
       const r = lstmInfer(x, { wx: l.wx, wh: l.wh, b: l.b }, state[i]!);
