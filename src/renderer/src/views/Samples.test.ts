@@ -2,6 +2,7 @@ import { render, screen, within } from '@testing-library/svelte';
 import userEvent from '@testing-library/user-event';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { schemas, type NoteArrays, type RunInfo, type SampleRow } from '../../../shared/api';
+import { SOLO_INSTRUMENTS } from '../../../shared/instruments';
 import { DEFAULT_SAMPLING } from '../../../shared/sampling';
 import Samples from './Samples.svelte';
 
@@ -122,6 +123,43 @@ describe('Samples: the Generate dialog', () => {
     expect(payload).not.toHaveProperty('key');
     expect(payload).not.toHaveProperty('bpm');
     expect(payload).not.toHaveProperty('includePrompt');
+    expect(payload).not.toHaveProperty('solo');
+  });
+
+  it('offers every solo instrument of the table by name, after the engine’s own choice', async () => {
+    const { form } = await openGenerate();
+    const select = within(form).getByLabelText('Solo instrument');
+    expect(select).toHaveValue('');
+    const options = within(select).getAllByRole('option') as HTMLOptionElement[];
+    expect(options.map((o) => [o.value, o.textContent])).toEqual([
+      ['', 'from the prompt / training pieces (default)'],
+      ...SOLO_INSTRUMENTS.map((i) => [i.id, i.name]),
+    ]);
+  });
+
+  it('sends the chosen solo instrument, which the studio’s schema takes', async () => {
+    const { user, form } = await openGenerate();
+    await user.selectOptions(within(form).getByTestId('solo'), 'Cello');
+    await user.click(within(form).getByTestId('generate'));
+    expect(sent()).toMatchObject({ checkpoint: 'best', prompt: { kind: 'none' }, solo: 'cello' });
+  });
+
+  it('sends a solo instrument with a continued sample too, and leaves it out when set back to the default', async () => {
+    const user = userEvent.setup();
+    render(Samples, props);
+    await user.click(await screen.findByText('Evening'));
+    await user.click(screen.getByTestId('continue'));
+    let form = screen.getByRole('form', { name: 'Generate samples' });
+    await user.selectOptions(within(form).getByTestId('solo'), 'double-bass');
+    await user.click(within(form).getByTestId('generate'));
+    expect(sent()).toMatchObject({ prompt: { kind: 'sample', sampleId: 2 }, solo: 'double-bass' });
+    fake.generate.mockClear();
+    await user.click(screen.getByTestId('open-generate'));
+    form = screen.getByRole('form', { name: 'Generate samples' });
+    expect(within(form).getByTestId('solo')).toHaveValue('double-bass');
+    await user.selectOptions(within(form).getByTestId('solo'), '');
+    await user.click(within(form).getByTestId('generate'));
+    expect(sent()).not.toHaveProperty('solo');
   });
 
   it('continues the selected sample, with or without the prompt in the new file', async () => {
@@ -154,6 +192,18 @@ describe('Samples: the Generate dialog', () => {
     await user.click(within(form).getByTestId('generate'));
     expect(await screen.findByRole('alert')).toHaveTextContent('key: "H minor" is not a key');
     expect(screen.getByRole('form', { name: 'Generate samples' })).toBeInTheDocument();
+  });
+});
+
+describe('Samples: details', () => {
+  it('shows the instrument a sample’s solo part is written for, and nothing for a piano sample', async () => {
+    const user = userEvent.setup();
+    fake.listSamples.mockResolvedValue([{ ...row(1, 'Morning'), solo: 'cello' }, row(2, 'Evening')]);
+    render(Samples, props);
+    expect(await screen.findByTestId('solo-of')).toHaveTextContent('Solo: Cello');
+    await user.click(screen.getByText('Evening'));
+    await vi.waitFor(() => expect(screen.getByLabelText('Sample title')).toHaveValue('Evening'));
+    expect(screen.queryByTestId('solo-of')).toBeNull();
   });
 });
 
