@@ -2,6 +2,7 @@ import { ClaraError } from '../errors';
 // Not '../encoding': its codec builds vocabularies, so the index importing this back would be a cycle.
 import { notewiseVocabulary } from '../encoding/notewise';
 import type { EncodingOptions } from '../encoding/options';
+import { NearestChord } from './nearestChord';
 
 export const PAD = '<pad>';
 export const UNK = '<unk>';
@@ -30,10 +31,29 @@ export class Vocab {
     return 1;
   }
 
+  /** Unseen words that went to their nearest known chord, and those left to <unk>, since this vocabulary was made. */
+  readonly unseen = { nearest: 0, unknown: 0 };
+  private nearestChord: NearestChord | null = null;
+
+  /** Ids of words; an unseen chordwise word takes its nearest known chord (nearestChord.ts), else <unk>. */
   ids(words: readonly string[]): Int32Array {
     const out = new Int32Array(words.length);
-    for (let i = 0; i < words.length; i++) out[i] = this.index.get(words[i]!) ?? 1;
+    for (let i = 0; i < words.length; i++) {
+      const known = this.index.get(words[i]!);
+      out[i] = known ?? this.unseenId(words[i]!);
+    }
     return out;
+  }
+
+  private unseenId(word: string): number {
+    this.nearestChord ??= new NearestChord(this.words);
+    const id = this.nearestChord.nearest(word);
+    if (id === null) {
+      this.unseen.unknown++;
+      return this.unk;
+    }
+    this.unseen.nearest++;
+    return id;
   }
 
   wordsOf(ids: ArrayLike<number>): string[] {
