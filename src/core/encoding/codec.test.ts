@@ -7,7 +7,7 @@ import { readMidi } from '../midi/read';
 import { readCheckpointMeta } from '../model/checkpoint';
 import { SPECIALS, Vocab } from '../train/vocab';
 import { decodeChordwise, encodeChordwise } from './chordwise';
-import { codecFor, codecOf } from './codec';
+import { CHORDWISE_MAX_WORDS, CHORDWISE_MIN_COUNT, codecFor, codecOf } from './codec';
 import { decodeNotewise, encodeNotewise } from './notewise';
 import { resolveEncodingOptions } from './options';
 import { quantize } from './steps';
@@ -61,15 +61,20 @@ describe('codec', () => {
     expect(c.vocabulary(false, untouched()).words).toEqual(Vocab.notewise(o, false).words);
   });
 
-  it('chordwise vocabulary is the chords of the training words, most frequent first', () => {
+  it('chordwise vocabulary is the chords of the training words seen more than once, most frequent first', () => {
     const c = codecFor('chordwise', o);
     const train = pieces.map((p) => c.encode(p.steps, p.withSolo));
     const vocab = c.vocabulary(true, train);
     const counts = new Map<string, number>();
     for (const words of train) for (const w of words) counts.set(w, (counts.get(w) ?? 0) + 1);
-    expect(vocab.words).toEqual(Vocab.fromCounts(counts).words);
+    expect(vocab.words).toEqual(Vocab.fromCounts(counts, CHORDWISE_MIN_COUNT, CHORDWISE_MAX_WORDS).words);
     expect(vocab.words.slice(0, 3)).toEqual([...SPECIALS]);
-    expect(vocab.size).toBe(counts.size + 3);
+    const repeated = [...counts.values()].filter((n) => n >= 2).length;
+    expect(vocab.size).toBe(repeated + 3);
+    expect(repeated).toBeLessThan(counts.size);
+    // A chord seen once reads as its nearest known chord, never <unk>.
+    const once = [...counts].find(([, n]) => n === 1)![0];
+    expect(vocab.ids([once])[0]).toBeGreaterThan(vocab.eos);
     const top = vocab.words.slice(3, 6).map((w) => counts.get(w)!);
     expect(top).toEqual([...top].sort((a, b) => b - a));
   });
