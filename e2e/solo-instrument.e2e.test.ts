@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readWavHeader, wavRms } from '../src/core/audio/wav';
+import { readWavHeader, wavRms } from '../src/shared/wav';
 import { readMidi } from '../src/core/midi/read';
 import { soloById } from '../src/shared/instruments';
 import { sharedCorpora } from '../src/testing/corpora';

@@ -100,7 +100,6 @@ describe('metrics from events', () => {
       accuracy: 0.25,
       lr: 0.001,
       tokensPerSec: 900,
-      workerTokensPerSec: [900],
       elapsedS: 12,
     });
     expect(

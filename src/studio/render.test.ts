@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RELEASE_TAIL_S } from '../core/audio/render';
-import { wavRms } from '../core/audio/wav';
+import { wavRms } from '../shared/wav';
 import { Catalog } from '../core/catalog/catalog';
 import { readMidi } from '../core/midi/read';
 import { validateCall, type ApiMethod } from '../shared/api';

@@ -1,6 +1,6 @@
 import { expect } from 'vitest';
 import { RELEASE_TAIL_S } from '../core/audio/render';
-import { readWavHeader, wavRms } from '../core/audio/wav';
+import { readWavHeader, wavRms } from '../shared/wav';
 
 /** A WAV's length, level and format, checked against the MIDI it was rendered from. */
 export function checkWav(wav: Uint8Array, midiSeconds: number, sampleRate: number): { seconds: number; rms: number } {

@@ -10,7 +10,7 @@ import { checkWav } from '../../testing/wavCheck';
 import { bundledSoundfont } from '../corpus/demo';
 import { readMidi } from '../midi/read';
 import { renderMidi, renderMidiFile } from './render';
-import { encodeWav16, readWavHeader } from './wav';
+import { encodeWav16, readWavHeader } from '../../shared/wav';
 
 let dir: string;
 

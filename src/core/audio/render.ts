@@ -10,7 +10,7 @@ import {
 import { bundledSoundfont } from '../corpus/demo';
 import { ClaraError, MidiInputError, errorMessage } from '../errors';
 import { readMidi } from '../midi/read';
-import { encodeWav16 } from './wav';
+import { encodeWav16, normalizePeak } from '../../shared/wav';
 
 /**
  * Offline rendering of a MIDI file to audio with a General MIDI soundfont (spessasynth_core's
@@ -21,8 +21,6 @@ import { encodeWav16 } from './wav';
 export const DEFAULT_SAMPLE_RATE = 44_100;
 /** Seconds rendered past the MIDI's end so the last notes' release and the reverb die away. */
 export const RELEASE_TAIL_S = 1.5;
-/** −1 dBFS: where the loudest sample of a rendered file lands. */
-const PEAK_TARGET = 10 ** (-1 / 20);
 /** Frames per render call: spessasynth updates modulators and LFOs once per call, so it stays small. */
 const BLOCK = 128;
 
@@ -144,16 +142,7 @@ export async function renderMidi(bytes: Uint8Array, name: string, o: RenderOptio
     if (at % yieldEvery === 0 && at > 0) await new Promise<void>((resolve) => setImmediate(resolve));
   }
   synth.soundBankManager.deleteSoundBank('main');
-  let peak = 0;
-  for (let i = 0; i < frames; i++) peak = Math.max(peak, Math.abs(left[i]!), Math.abs(right[i]!));
-  // The synth leaves a lot of headroom (a solo sonata peaks near −14 dBFS): bring the peak to −1 dBFS,
-  // by at most +24 dB so near-silence stays quiet; a peak above full scale comes down the same way.
-  const gain = peak > 0 ? Math.min(PEAK_TARGET / peak, 16) : 1;
-  if (gain !== 1)
-    for (let i = 0; i < frames; i++) {
-      left[i]! *= gain;
-      right[i]! *= gain;
-    }
+  const { peak, gain } = normalizePeak([left, right]);
   return {
     wav: encodeWav16([left, right], sampleRate),
     sampleRate,

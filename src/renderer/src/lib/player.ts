@@ -5,6 +5,7 @@ import { Sequencer, WorkletSynthesizer } from 'spessasynth_lib';
 import processorUrl from 'spessasynth_lib/dist/spessasynth_processor.min.js?url';
 import type { NoteArrays } from '../../../shared/api';
 import { notesToSmf } from './smf';
+import { encodeWav16, normalizePeak } from '../../../shared/wav';
 import { loadBank, type SoundBank } from './soundBank';
 
 /** The MIDI file to play for an item (a sample's own file), whole or a region of it. */
@@ -267,36 +268,9 @@ export class Player {
     });
     const buffer = await ctx.startRendering();
     synth.destroy();
-    return encodeWav([buffer.getChannelData(0), buffer.getChannelData(1)], SAMPLE_RATE);
+    // The same loudness and encoder as `clara render` (shared/wav.ts), so both give the same file.
+    const channels = [buffer.getChannelData(0), buffer.getChannelData(1)];
+    normalizePeak(channels);
+    return encodeWav16(channels, SAMPLE_RATE);
   }
-}
-
-/** 16-bit PCM WAV of one or two channels. */
-export function encodeWav(data: Float32Array[] | Float32Array, sampleRate: number): Uint8Array {
-  const channels = Array.isArray(data) ? data : [data];
-  const n = channels[0]!.length;
-  const c = channels.length;
-  const out = new DataView(new ArrayBuffer(44 + n * c * 2));
-  const text = (at: number, s: string) => [...s].forEach((ch, i) => out.setUint8(at + i, ch.charCodeAt(0)));
-  text(0, 'RIFF');
-  out.setUint32(4, 36 + n * c * 2, true);
-  text(8, 'WAVE');
-  text(12, 'fmt ');
-  out.setUint32(16, 16, true);
-  out.setUint16(20, 1, true);
-  out.setUint16(22, c, true);
-  out.setUint32(24, sampleRate, true);
-  out.setUint32(28, sampleRate * c * 2, true);
-  out.setUint16(32, c * 2, true);
-  out.setUint16(34, 16, true);
-  text(36, 'data');
-  out.setUint32(40, n * c * 2, true);
-  let at = 44;
-  for (let i = 0; i < n; i++)
-    for (let ch = 0; ch < c; ch++) {
-      const x = Math.max(-1, Math.min(1, channels[ch]![i]!));
-      out.setInt16(at, x < 0 ? x * 0x8000 : x * 0x7fff, true);
-      at += 2;
-    }
-  return new Uint8Array(out.buffer);
 }

@@ -1,7 +1,26 @@
 /**
- * 16-bit PCM WAV files: writing the renderer's float channels, and reading a file's header back
- * (what tests and callers check: format, rate, channels, length).
+ * 16-bit PCM WAV files: the loudness every render is brought to, writing float channels, and
+ * reading a file's header back (what tests and callers check: format, rate, channels, length).
+ * In shared/ because `clara render` (core) and the studio's WAV export (renderer) must give the same
+ * file: one encoder and one loudness rule for both.
  */
+
+/** −1 dBFS: where the loudest sample of a rendered file lands. */
+export const PEAK_TARGET = 10 ** (-1 / 20);
+/** At most +24 dB, so near-silence stays quiet. */
+export const MAX_GAIN = 16;
+
+/**
+ * Brings the loudest sample to −1 dBFS in place — the synth leaves a lot of headroom (a solo sonata
+ * peaks near −14 dBFS) — by at most +24 dB; a peak above full scale comes down the same way.
+ */
+export function normalizePeak(channels: readonly Float32Array[]): { peak: number; gain: number } {
+  let peak = 0;
+  for (const ch of channels) for (let i = 0; i < ch.length; i++) peak = Math.max(peak, Math.abs(ch[i]!));
+  const gain = peak > 0 ? Math.min(PEAK_TARGET / peak, MAX_GAIN) : 1;
+  if (gain !== 1) for (const ch of channels) for (let i = 0; i < ch.length; i++) ch[i]! *= gain;
+  return { peak, gain };
+}
 
 /** Interleaves float channels (−1..1, clipped) into a 16-bit PCM RIFF/WAVE file. */
 export function encodeWav16(channels: readonly Float32Array[], sampleRate: number): Uint8Array {
