@@ -1,4 +1,5 @@
 import type { BatchRows } from './batchRows';
+import { decoderLoss, decoderLossEval } from './decoderLoss';
 import { embeddingDropMask } from './embeddingDropout';
 import { embeddingLookup } from './embeddingLookup';
 import { lockedDropout } from './lockedDropout';
@@ -117,14 +118,6 @@ export class AwdLstm {
     return tf.add(tf.matMul(tf.reshape(out, [T * B, E]), tf.transpose(this.emb)), this.decBias) as tf.Tensor2D;
   }
 
-  private scores(logits: tf.Tensor2D, targets: tf.Tensor2D): { ce: tf.Scalar; correct: tf.Scalar } {
-    const flat = tf.reshape(targets, [-1]) as tf.Tensor1D;
-    const logp = tf.logSoftmax(logits);
-    const ce = tf.neg(tf.mean(tf.sum(tf.mul(tf.oneHot(flat, this.config.vocabSize), logp), 1))) as tf.Scalar;
-    const correct = tf.sum(tf.cast(tf.equal(tf.argMax(logits, 1), flat), 'float32')) as tf.Scalar;
-    return { ce, correct };
-  }
-
   /**
    * Training forward pass: returns the regularised loss (differentiable in every variable) and the
    * next hidden states (detached). `seed` varies the dropout masks from step to step. Given `rows`,
@@ -157,7 +150,13 @@ export class AwdLstm {
       x = i < this.layers.length - 1 ? lockedDropout(r.output, c.dropoutHidden, true, seed + 20 + i, rows) : r.output;
     });
     const dropped = lockedDropout(raw, c.dropoutOutput, true, seed + 30, rows);
-    const scored = this.scores(this.decode(dropped), targets);
+    const [T, B, E] = dropped.shape;
+    const scored = decoderLoss(
+      tf.reshape(dropped, [T * B, E]) as tf.Tensor2D,
+      this.emb,
+      this.decBias,
+      tf.reshape(targets, [-1]) as tf.Tensor1D,
+    );
     const { correct } = scored;
     // Every term below is a mean over the share's rows: weighting each by the share makes the sum
     // over shares the mean over the whole batch.
@@ -167,7 +166,6 @@ export class AwdLstm {
     let loss = ce;
     if (reg.alpha > 0)
       loss = tf.add(loss, weigh(tf.mul(reg.alpha, tf.mean(tf.square(dropped))) as tf.Scalar)) as tf.Scalar;
-    const T = raw.shape[0];
     if (reg.beta > 0 && T > 1) {
       const diff = tf.sub(tf.slice(raw, [1, 0, 0], [T - 1, -1, -1]), tf.slice(raw, [0, 0, 0], [T - 1, -1, -1]));
       loss = tf.add(loss, weigh(tf.mul(reg.beta, tf.mean(tf.square(diff))) as tf.Scalar)) as tf.Scalar;
@@ -182,8 +180,14 @@ export class AwdLstm {
     state: LstmState[],
   ): { ce: tf.Scalar; correct: tf.Scalar; state: LstmState[] } {
     const flat = tf.tidy(() => {
-      const { logits, state: next } = this.logits(tokens, state);
-      const { ce, correct } = this.scores(logits, targets);
+      const { output, state: next } = this.encode(tokens, state);
+      const [T, B, E] = output.shape;
+      const { ce, correct } = decoderLossEval(
+        tf.reshape(output, [T * B, E]) as tf.Tensor2D,
+        this.emb,
+        this.decBias,
+        tf.reshape(targets, [-1]) as tf.Tensor1D,
+      );
       return [ce, correct, ...next.flatMap((s) => [s.h, s.c])];
     });
     const [ce, correct, ...hc] = flat;

@@ -1,0 +1,113 @@
+import * as tf from './tf';
+
+/**
+ * The tied decoder and its exact softmax cross-entropy, a block of rows at a time. The whole
+ * [N, V] matrix of logits (with its one-hot targets and softmax) is never held at once: at
+ * chordwise vocabularies (tens of thousands of chords) it outgrew the wasm heap, and at 7,670 its
+ * passes took 17 s a step. The gradient is computed with the forward pass and with explicit
+ * transposes (matmuls with transposed operands run 10–30× slower on wasm):
+ *   dlogits = (softmax − onehot(target)) / N;  dOut = dlogits · emb;  dEmb = (outᵀ · dlogits)ᵀ;  dBias = Σ dlogits.
+ *
+ * out [N, E], emb [V, E] (tied: the embedding), bias [V], targets [N] int32 →
+ * the mean cross-entropy (differentiable in out, emb and bias) and the count of correct argmaxes.
+ */
+
+/** Logits held at once: about 16 MB of floats, whatever the vocabulary. */
+const BLOCK_ELEMENTS = 4_000_000;
+
+function blockRows(V: number, N: number): number {
+  return Math.max(1, Math.min(N, Math.floor(BLOCK_ELEMENTS / V)));
+}
+
+export function decoderLoss(
+  out: tf.Tensor2D,
+  emb: tf.Tensor2D,
+  bias: tf.Tensor1D,
+  targets: tf.Tensor1D,
+): { ce: tf.Scalar; correct: tf.Scalar } {
+  let correct: tf.Scalar | null = null;
+  const loss = tf.customGrad((...args: Array<tf.Tensor | ((save: tf.Tensor[]) => void)>) => {
+    const [o, e, b] = args as [tf.Tensor2D, tf.Tensor2D, tf.Tensor1D];
+    const [N, E] = o.shape;
+    const V = e.shape[0];
+    const rows = blockRows(V, N);
+    const eT = tf.transpose(e);
+    let ceSum: tf.Scalar = tf.scalar(0);
+    let hits: tf.Scalar = tf.scalar(0);
+    let dEmbT: tf.Tensor2D = tf.zeros([E, V]);
+    let dBias: tf.Tensor1D = tf.zeros([V]);
+    const dOut: tf.Tensor2D[] = [];
+    for (let start = 0; start < N; start += rows) {
+      const n = Math.min(rows, N - start);
+      const step = tf.tidy(() => {
+        const ob = tf.slice(o, [start, 0], [n, E]);
+        const tb = tf.slice(targets, [start], [n]);
+        const logits = tf.add(tf.matMul(ob, eT), b) as tf.Tensor2D;
+        const lse = tf.logSumExp(logits, 1, true);
+        const target = tf.oneHot(tb, V);
+        const ce = tf.sum(tf.sub(tf.squeeze(lse, [1]), tf.sum(tf.mul(logits, target), 1)));
+        const hit = tf.sum(tf.cast(tf.equal(tf.argMax(logits, 1), tb), 'float32'));
+        const g = tf.div(tf.sub(tf.exp(tf.sub(logits, lse)), target), N) as tf.Tensor2D;
+        return {
+          ce: tf.add(ceSum, ce) as tf.Scalar,
+          hits: tf.add(hits, hit) as tf.Scalar,
+          dEmbT: tf.add(dEmbT, tf.matMul(tf.transpose(ob), g)) as tf.Tensor2D,
+          dBias: tf.add(dBias, tf.sum(g, 0)) as tf.Tensor1D,
+          dOut: tf.matMul(g, e) as tf.Tensor2D,
+        };
+      });
+      for (const t of [ceSum, hits, dEmbT, dBias]) t.dispose();
+      ({ ce: ceSum, hits, dEmbT, dBias } = step);
+      dOut.push(step.dOut);
+    }
+    eT.dispose();
+    // Kept past the gradient's scope: the caller reads and frees it.
+    correct = tf.keep(hits);
+    const dOutAll = dOut.length === 1 ? dOut[0]! : (tf.concat(dOut, 0) as tf.Tensor2D);
+    if (dOut.length > 1) dOut.forEach((t) => t.dispose());
+    const dEmb = tf.transpose(dEmbT);
+    dEmbT.dispose();
+    const grads = [dOutAll, dEmb, dBias].map((t) => tf.keep(t));
+    const value = tf.div(ceSum, N) as tf.Scalar;
+    ceSum.dispose();
+    return {
+      value,
+      gradFunc: (dy: tf.Tensor) => {
+        try {
+          return grads.map((g) => tf.mul(g, dy));
+        } finally {
+          grads.forEach((g) => g.dispose());
+        }
+      },
+    };
+  });
+  const ce = loss(out, emb, bias) as tf.Scalar;
+  return { ce, correct: correct! };
+}
+
+/** The same loss and count without the gradient: evaluation. */
+export function decoderLossEval(
+  out: tf.Tensor2D,
+  emb: tf.Tensor2D,
+  bias: tf.Tensor1D,
+  targets: tf.Tensor1D,
+): { ce: tf.Scalar; correct: tf.Scalar } {
+  return tf.tidy(() => {
+    const [N, E] = out.shape;
+    const V = emb.shape[0];
+    const rows = blockRows(V, N);
+    const eT = tf.transpose(emb);
+    const ces: tf.Scalar[] = [];
+    const hits: tf.Scalar[] = [];
+    for (let start = 0; start < N; start += rows) {
+      const n = Math.min(rows, N - start);
+      const ob = tf.slice(out, [start, 0], [n, E]);
+      const tb = tf.slice(targets, [start], [n]);
+      const logits = tf.add(tf.matMul(ob, eT), bias) as tf.Tensor2D;
+      const lse = tf.logSumExp(logits, 1);
+      ces.push(tf.sum(tf.sub(lse, tf.sum(tf.mul(logits, tf.oneHot(tb, V)), 1))));
+      hits.push(tf.sum(tf.cast(tf.equal(tf.argMax(logits, 1), tb), 'float32')));
+    }
+    return { ce: tf.div(tf.addN(ces), N) as tf.Scalar, correct: tf.addN(hits) as tf.Scalar };
+  });
+}
