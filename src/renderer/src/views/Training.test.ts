@@ -161,7 +161,7 @@ const wrap = (raw: Record<string, unknown>): TrainStudioEvent => {
   const event = trainEvent.parse(raw);
   return { type: 'train', runId: event.runId, event };
 };
-const startEvent = (runId: string, fromStep: number) =>
+const startEvent = (runId: string, fromStep: number, workers = 1) =>
   wrap({
     type: 'start',
     runId,
@@ -175,10 +175,14 @@ const startEvent = (runId: string, fromStep: number) =>
     trainPieces: 30,
     tokensPerEpoch: 500_000,
     valTokens: 20_000,
-    workers: 1,
+    workers,
     notes: [],
   });
-const stepEvent = (runId: string, step: number, o: { ce?: number; tokensPerSec?: number; etaS?: number | null } = {}) =>
+const stepEvent = (
+  runId: string,
+  step: number,
+  o: { ce?: number; tokensPerSec?: number; etaS?: number | null; perWorker?: number[] } = {},
+) =>
   wrap({
     type: 'step',
     runId,
@@ -190,7 +194,7 @@ const stepEvent = (runId: string, step: number, o: { ce?: number; tokensPerSec?:
     lr: 2e-3,
     gradNorm: 0.5,
     tokensPerSec: o.tokensPerSec ?? 6000,
-    workerTokensPerSec: [o.tokensPerSec ?? 6000],
+    workerTokensPerSec: o.perWorker ?? [o.tokensPerSec ?? 6000],
     elapsedS: step / 2.5,
     etaS: o.etaS === undefined ? 600 : o.etaS,
     progress: 0.1,
@@ -396,6 +400,18 @@ describe('Training: a run as it trains', () => {
     expect(chart('Loss').series['run-a val']).toEqual([null, null, 2.4567, null, 2.3]);
     expect(chart('Validation perplexity').x).toEqual([100, 120]);
     expect(chart('Validation perplexity').series['run-a val perplexity']![1]).toBeCloseTo(Math.exp(2.3));
+  });
+
+  it('says how many data-parallel workers train the run and how fast each computes', async () => {
+    fake.listRuns.mockResolvedValue([runInfo('run-a', running())]);
+    const { update } = await renderTraining({ jobs: [trainJob('run-a')] });
+    const events = [startEvent('run-a', 100, 2)];
+    await update({ events });
+    expect(screen.getByTestId('workers').textContent).toBe('2 workers · ');
+    events.push(stepEvent('run-a', 110, { tokensPerSec: 990, perWorker: [531.4, 539.6] }));
+    await update({ events: [...events] });
+    expect(screen.getByTestId('workers').textContent).toBe('2 workers (531, 540 tokens/s each while computing) · ');
+    expect(backendLine()).toContain('· Backend: tfjs-node');
   });
 
   it('smooths the training loss with the chosen factor (0: the raw cross-entropy)', async () => {
