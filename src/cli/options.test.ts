@@ -16,7 +16,10 @@ function parse<S extends typeof trainOptions | typeof generateOptions>(schema: S
 describe('one option schema', () => {
   it('derives the CLI flags: kebab names, defaults, lists and aliases', () => {
     const o = parse(trainOptions, ['--eval-every', '5', '--checkpoint-every', '9', '--composers', 'Bach, Chopin,']);
-    expect(o).toMatchObject({ encoding: 'notewise', sampleFreq: 12, preset: 'laptop', seed: 1, patience: 8 });
+    expect(o).toMatchObject({ encoding: 'notewise', preset: 'laptop', seed: 1, patience: 8 });
+    // Steps per quarter default by encoding once the encoding is known (trainOptionsOf).
+    expect(o.sampleFreq).toBeUndefined();
+    expect(trainOptionsOf(o).encodingOptions).toMatchObject({ sampleFreq: 12 });
     expect(o).toMatchObject({ evalEvery: 5, checkpointEverySec: 9, composers: ['Bach', 'Chopin'] });
     const g = parse(generateOptions, ['-n', '2', '--top-k', '5', '--include-prompt']);
     expect(g).toMatchObject({ count: 2, topK: 5, includePrompt: true, checkpoint: 'best', promptWords: 200 });
@@ -41,7 +44,7 @@ describe('one option schema', () => {
       encoding: 'chordwise',
       preset: 'tiny',
       overrides: { embSize: 16, bptt: 40 },
-      encodingOptions: { sampleFreq: 12 },
+      encodingOptions: { sampleFreq: 4 },
       evalEvery: 200,
       checkpointEverySec: 300,
       valTokens: 20_000,

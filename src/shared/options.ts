@@ -5,6 +5,7 @@
  * Lives in shared/ because the renderer validates against it too (shared imports nothing from core).
  */
 import { z } from 'zod';
+import { DEFAULT_SAMPLE_FREQ, ENCODING_NAMES } from './encodings';
 import { DEFAULT_SAMPLING } from './sampling';
 import { SOLO_IDS } from './instruments';
 
@@ -27,7 +28,7 @@ const int = (min: number, max: number) => z.number().int().min(min).max(max);
 const oneOf = <const T extends readonly [string, ...string[]]>(values: T, what: string) =>
   z.enum(values, { error: (iss) => `unknown ${what} ${JSON.stringify(iss.input)} (expected ${values.join(', ')})` });
 
-export const ENCODING_NAMES = ['notewise', 'chordwise'] as const;
+export { ENCODING_NAMES, DEFAULT_SAMPLE_FREQ };
 export const PRESET_NAMES = ['tiny', 'laptop', 'clara'] as const;
 /** The backends, best first: what `auto` tries in order (core/model/backend.ts loads them). */
 export const BACKEND_ORDER = ['node-gpu', 'webgpu', 'node', 'wasm', 'cpu'] as const;
@@ -49,8 +50,13 @@ export const trainOptions = z
       .default('notewise')
       .meta(meta({ description: 'notewise or chordwise', arg: 'name' })),
     sampleFreq: int(1, 96)
-      .default(12)
-      .meta(meta({ description: 'time steps per quarter note', arg: 'n' })),
+      .optional()
+      .meta(
+        meta({
+          description: `time steps per quarter note (default ${DEFAULT_SAMPLE_FREQ.notewise} notewise, ${DEFAULT_SAMPLE_FREQ.chordwise} chordwise)`,
+          arg: 'n',
+        }),
+      ),
     preset: oneOf(PRESET_NAMES, 'preset')
       .default('laptop')
       .meta(meta({ description: 'tiny, laptop or clara', arg: 'name' })),

@@ -6,7 +6,13 @@ import { ClaraError } from '../errors';
 import { resolveEncodingOptions } from '../encoding/options';
 import type { Preset } from '../model/presets';
 import type { TrainOptions } from '../train/trainer';
-import { generateOptions, resumeOptions, trainOptions, type TrainOptionValues } from '../../shared/options';
+import {
+  DEFAULT_SAMPLE_FREQ,
+  generateOptions,
+  resumeOptions,
+  trainOptions,
+  type TrainOptionValues,
+} from '../../shared/options';
 
 /**
  * What a child job is asked to do, as one validated JSON document. The studio never builds a
@@ -59,7 +65,11 @@ export function trainOptionsOf(o: Omit<TrainOptionValues, 'until'> & { until?: s
     ['lr', lr],
   ] as const)
     if (v !== undefined) overrides[k] = v;
-  return { ...rest, overrides, encodingOptions: resolveEncodingOptions({ sampleFreq }) };
+  return {
+    ...rest,
+    overrides,
+    encodingOptions: resolveEncodingOptions({ sampleFreq: sampleFreq ?? DEFAULT_SAMPLE_FREQ[rest.encoding] }),
+  };
 }
 
 export const scoreSpec = z

@@ -284,8 +284,10 @@ describe('Training: starting a run', () => {
     const form = screen.getByRole('form', { name: 'Start a training run' });
     await user.selectOptions(within(form).getByTestId('preset'), 'tiny');
     await user.selectOptions(within(form).getByLabelText(/^Encoding/), 'chordwise');
+    // Chordwise brings its own default resolution, 4 steps a quarter; the user may still change it.
+    expect(within(form).getByLabelText<HTMLInputElement>('Steps per quarter').value).toBe('4');
     await user.clear(within(form).getByLabelText('Steps per quarter'));
-    await user.type(within(form).getByLabelText('Steps per quarter'), '4');
+    await user.type(within(form).getByLabelText('Steps per quarter'), '6');
     await user.click(within(form).getByLabelText('Custom sizes'));
     for (const [label, value] of [
       ['Embedding', '64'],
@@ -308,7 +310,7 @@ describe('Training: starting a run', () => {
 
     expect(fake.startTraining).toHaveBeenCalledExactlyOnceWith({
       encoding: 'chordwise',
-      sampleFreq: 4,
+      sampleFreq: 6,
       preset: 'tiny',
       emb: 64,
       hidden: 128,
