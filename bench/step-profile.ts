@@ -14,7 +14,16 @@
 import { Adam } from '../src/core/model/adam';
 import { AwdLstm } from '../src/core/model/awdLstm';
 import { initBackend, parseBackendChoice } from '../src/core/model/backend';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { Catalog } from '../src/core/catalog/catalog';
+import { resolveEncodingOptions } from '../src/core/encoding/options';
+import { importPaths } from '../src/core/import/importer';
 import { decoderLoss } from '../src/core/model/decoderLoss';
+import { splitLoss } from '../src/core/model/splitSoftmax';
+import { CorpusTokens } from '../src/core/train/corpusTokens';
+import { sharedCorpora } from '../src/testing/corpora';
 import { embeddingLookup } from '../src/core/model/embeddingLookup';
 import { lstmTrain } from '../src/core/model/lstm';
 import { PRESETS, modelConfigFor, type PresetName } from '../src/core/model/presets';
@@ -50,6 +59,47 @@ async function timeOrThrow(fn: () => tf.Tensor[]): Promise<number> {
   return total / reps;
 }
 
+/**
+ * Target ids drawn (seeded) in proportion to how often the piano corpus's chords occur at 4 steps
+ * per quarter, most frequent first, as a frequency-sorted vocabulary of V words numbers them.
+ */
+let chordCounts: number[] | null = null;
+async function corpusTargets(V: number, n: number): Promise<Int32Array> {
+  if (!chordCounts) {
+    const home = fs.mkdtempSync(path.join(os.tmpdir(), 'clara-profile-'));
+    try {
+      const catalog = Catalog.open(home);
+      await importPaths(catalog, [sharedCorpora().piano]);
+      const tokens = new CorpusTokens(catalog, 'chordwise', resolveEncodingOptions({ sampleFreq: 4 }), 8);
+      const counts = new Map<string, number>();
+      for (const piece of catalog.listPieces({ split: 'train' }))
+        for (const shift of tokens.validShifts(piece.id))
+          for (const w of tokens.words({ pieceId: piece.id, shift })) counts.set(w, (counts.get(w) ?? 0) + 1);
+      catalog.close();
+      chordCounts = [...counts.values()].sort((a, b) => b - a);
+    } finally {
+      fs.rmSync(home, { recursive: true, force: true });
+    }
+  }
+  const kept = chordCounts.slice(0, V - 3);
+  const cumulative: number[] = [];
+  kept.reduce((sum, c, i) => (cumulative[i] = sum + c), 0);
+  const total = cumulative.at(-1)!;
+  let seed = 12345;
+  const random = (): number => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
+  return Int32Array.from({ length: n }, () => {
+    const r = random() * total;
+    let lo = 0;
+    let hi = cumulative.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (cumulative[mid]! < r) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo + 3;
+  });
+}
+
 const p = PRESETS[presetName];
 const T = p.bptt;
 const B = p.batchSize;
@@ -63,10 +113,9 @@ for (const V of vocabs) {
     Int32Array.from({ length: T * B }, (_, i) => (i * 7919) % V),
     'int32',
   );
-  const targets = tf.tensor1d(
-    Int32Array.from({ length: T * B }, (_, i) => (i * 104729 + 3) % V),
-    'int32',
-  );
+  // Targets as often as chords occur in the piano corpus (what routes rows to the split softmax's tails).
+  const targetIds = await corpusTargets(V, T * B);
+  const targets = tf.tensor1d(targetIds, 'int32');
   const upstream = tf.randomNormal([T * B, E]);
   const grad = (f: () => tf.Scalar, vars: tf.Variable[]) => () => {
     const { value, grads } = tf.variableGrads(f, vars);
@@ -102,6 +151,18 @@ for (const V of vocabs) {
   phase.decoderBlocked = await time(
     grad(() => decoderLoss(out, emb, model.decBias, targets).ce, [out, emb, model.decBias as tf.Variable]),
   );
+  if (model.tail) {
+    const w = {
+      emb,
+      bias: model.decBias,
+      tailW: model.tail.w,
+      tailB: model.tail.b,
+      splits: model.config.softmaxSplits!,
+    };
+    phase.decoderSplit = await time(
+      grad(() => splitLoss(out, w, targetIds, true).ce, [out, emb, model.decBias, model.tail.w, model.tail.b]),
+    );
+  }
   const fakeGrads = new Map([...model.params()].map(([k, v]) => [k, tf.zerosLike(v) as tf.Tensor]));
   phase.adam = await time(() => {
     opt.apply(fakeGrads, 1e-4);
@@ -111,7 +172,8 @@ for (const V of vocabs) {
   for (const t of [ids, targets, upstream, x, out]) t.dispose();
   const ms = (v: number | string | undefined): number => (typeof v === 'number' ? v : Number.NaN);
   const before = ms(phase.embeddingOneHot) + ms(phase.lstm) + ms(phase.decoderDense) + ms(phase.adam);
-  const now = ms(phase.embeddingLookup) + ms(phase.lstm) + ms(phase.decoderBlocked) + ms(phase.adam);
+  const decoderNow = model.tail ? ms(phase.decoderSplit) : ms(phase.decoderBlocked);
+  const now = ms(phase.embeddingLookup) + ms(phase.lstm) + decoderNow + ms(phase.adam);
   results[`vocab${V}`] = {
     ...Object.fromEntries(Object.entries(phase).map(([k, v]) => [k, typeof v === 'number' ? Math.round(v) : v])),
     stepBefore: Number.isFinite(before) ? Math.round(before) : 'failed',

@@ -1,6 +1,7 @@
 import type { BatchRows } from './batchRows';
 import { decoderLoss, decoderLossEval } from './decoderLoss';
 import { embeddingDropMask } from './embeddingDropout';
+import { splitLogProbs, splitLoss, type SplitWeights } from './splitSoftmax';
 import { embeddingLookup } from './embeddingLookup';
 import { lockedDropout } from './lockedDropout';
 import { lstmInfer, lstmTrain, type LstmState } from './lstm';
@@ -34,6 +35,8 @@ export class AwdLstm {
   readonly emb: tf.Variable<tf.Rank.R2>;
   readonly decBias: tf.Variable<tf.Rank.R1>;
   readonly layers: LayerParams[];
+  /** The split softmax's tail logits in the head (splitSoftmax.ts), when the config has splits. */
+  readonly tail: { w: tf.Variable<tf.Rank.R2>; b: tf.Variable<tf.Rank.R1> } | null;
 
   constructor(
     readonly config: ModelConfig,
@@ -72,6 +75,34 @@ export class AwdLstm {
         b: tf.variable(bias, true, `l${l}_b`) as tf.Variable<tf.Rank.R1>,
       };
     });
+    const K = config.softmaxSplits?.length ?? 0;
+    this.tail = K
+      ? {
+          // Like the embedding rows they sit beside in the head's softmax.
+          w: tf.variable(
+            tf.randomUniform([K, E], -0.1, 0.1, 'float32', seed * 100 + 99),
+            true,
+            'tail_w',
+          ) as tf.Variable<tf.Rank.R2>,
+          b: tf.variable(tf.zeros([K]), true, 'tail_b') as tf.Variable<tf.Rank.R1>,
+        }
+      : null;
+  }
+
+  /** The targets' ids on the CPU, which the split softmax routes rows by. */
+  private needIds(ids: Int32Array | undefined): Int32Array {
+    if (!ids) throw new Error('a split-softmax model needs the target ids on the CPU');
+    return ids;
+  }
+
+  private splitWeights(): SplitWeights {
+    return {
+      emb: this.emb,
+      bias: this.decBias,
+      tailW: this.tail!.w,
+      tailB: this.tail!.b,
+      splits: this.config.softmaxSplits!,
+    };
   }
 
   params(): ParamMap {
@@ -84,6 +115,10 @@ export class AwdLstm {
       m.set(`l${i}_wh`, l.wh);
       m.set(`l${i}_b`, l.b);
     });
+    if (this.tail) {
+      m.set('tail_w', this.tail.w as tf.Variable);
+      m.set('tail_b', this.tail.b as tf.Variable);
+    }
     return m;
   }
 
@@ -131,6 +166,7 @@ export class AwdLstm {
     seed: number,
     reg: { alpha: number; beta: number },
     rows?: BatchRows,
+    targetIds?: Int32Array,
   ): ForwardOut & { state: LstmState[] } {
     const c = this.config;
     const next: LstmState[] = [];
@@ -151,12 +187,10 @@ export class AwdLstm {
     });
     const dropped = lockedDropout(raw, c.dropoutOutput, true, seed + 30, rows);
     const [T, B, E] = dropped.shape;
-    const scored = decoderLoss(
-      tf.reshape(dropped, [T * B, E]) as tf.Tensor2D,
-      this.emb,
-      this.decBias,
-      tf.reshape(targets, [-1]) as tf.Tensor1D,
-    );
+    const flat = tf.reshape(dropped, [T * B, E]) as tf.Tensor2D;
+    const scored = this.tail
+      ? splitLoss(flat, this.splitWeights(), this.needIds(targetIds), true)
+      : decoderLoss(flat, this.emb, this.decBias, tf.reshape(targets, [-1]) as tf.Tensor1D);
     const { correct } = scored;
     // Every term below is a mean over the share's rows: weighting each by the share makes the sum
     // over shares the mean over the whole batch.
@@ -178,16 +212,15 @@ export class AwdLstm {
     tokens: tf.Tensor2D,
     targets: tf.Tensor2D,
     state: LstmState[],
+    targetIds?: Int32Array,
   ): { ce: tf.Scalar; correct: tf.Scalar; state: LstmState[] } {
     const flat = tf.tidy(() => {
       const { output, state: next } = this.encode(tokens, state);
       const [T, B, E] = output.shape;
-      const { ce, correct } = decoderLossEval(
-        tf.reshape(output, [T * B, E]) as tf.Tensor2D,
-        this.emb,
-        this.decBias,
-        tf.reshape(targets, [-1]) as tf.Tensor1D,
-      );
+      const flat = tf.reshape(output, [T * B, E]) as tf.Tensor2D;
+      const { ce, correct } = this.tail
+        ? splitLoss(flat, this.splitWeights(), this.needIds(targetIds), false)
+        : decoderLossEval(flat, this.emb, this.decBias, tf.reshape(targets, [-1]) as tf.Tensor1D);
       return [ce, correct, ...next.flatMap((s) => [s.h, s.c])];
     });
     const [ce, correct, ...hc] = flat;
@@ -199,7 +232,10 @@ export class AwdLstm {
   /** Next-token logits for every position, without dropout: used by evaluation and generation. */
   logits(tokens: tf.Tensor2D, state: LstmState[]): { logits: tf.Tensor2D; state: LstmState[] } {
     const { output, state: next } = this.encode(tokens, state);
-    return { logits: this.decode(output), state: next };
+    if (!this.tail) return { logits: this.decode(output), state: next };
+    const [T, B, E] = output.shape;
+    // Log-probabilities are logits too: the softmax of them is the model's distribution.
+    return { logits: splitLogProbs(tf.reshape(output, [T * B, E]) as tf.Tensor2D, this.splitWeights()), state: next };
   }
 
   /** The last LSTM layer's output [T, B, E] without dropout: what the critic and classifiers read. */

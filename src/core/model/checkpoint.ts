@@ -244,6 +244,18 @@ function checkModelConfig(dir: string, meta: CheckpointMeta): ModelConfig {
     const v = m[key];
     if (!(typeof v === 'number' && v >= 0 && v < 1)) bad(`model.${key} ${String(v)} is not a rate from 0 to 1`);
   }
+  const splits = m.softmaxSplits;
+  if (
+    splits !== undefined &&
+    !(
+      Array.isArray(splits) &&
+      splits.length >= 1 &&
+      splits.every(
+        (x, i) => Number.isSafeInteger(x) && x > (i ? (splits[i - 1] as number) : 0) && x < (m.vocabSize as number),
+      )
+    )
+  )
+    bad(`model.softmaxSplits ${JSON.stringify(splits)} are not ascending word ids inside the vocabulary`);
   if (!Array.isArray(meta.vocab) || meta.vocab.length !== meta.model.vocabSize) {
     bad(
       `model.vocabSize ${meta.model.vocabSize} does not match the ${Array.isArray(meta.vocab) ? meta.vocab.length : 'missing'} words of its vocabulary`,
@@ -263,5 +275,9 @@ function paramShapes(c: ModelConfig): Map<string, number[]> {
     shapes.set(`l${l}_wh`, [hidden, 4 * hidden]);
     shapes.set(`l${l}_b`, [4 * hidden]);
   });
+  if (c.softmaxSplits) {
+    shapes.set('tail_w', [c.softmaxSplits.length, c.embSize]);
+    shapes.set('tail_b', [c.softmaxSplits.length]);
+  }
   return shapes;
 }

@@ -19,13 +19,22 @@ function blockRows(V: number, N: number): number {
   return Math.max(1, Math.min(N, Math.floor(BLOCK_ELEMENTS / V)));
 }
 
+export interface DecoderLoss {
+  ce: tf.Scalar;
+  correct: tf.Scalar;
+  /** With `rowHits`: 1 where a row's target is its argmax, else 0 (the split softmax combines them). */
+  hits?: tf.Tensor1D;
+}
+
 export function decoderLoss(
   out: tf.Tensor2D,
   emb: tf.Tensor2D,
   bias: tf.Tensor1D,
   targets: tf.Tensor1D,
-): { ce: tf.Scalar; correct: tf.Scalar } {
+  opts: { rowHits?: boolean } = {},
+): DecoderLoss {
   let correct: tf.Scalar | null = null;
+  const rowHits: tf.Tensor1D[] = [];
   const loss = tf.customGrad((...args: Array<tf.Tensor | ((save: tf.Tensor[]) => void)>) => {
     const [o, e, b] = args as [tf.Tensor2D, tf.Tensor2D, tf.Tensor1D];
     const [N, E] = o.shape;
@@ -46,7 +55,8 @@ export function decoderLoss(
         const lse = tf.logSumExp(logits, 1, true);
         const target = tf.oneHot(tb, V);
         const ce = tf.sum(tf.sub(tf.squeeze(lse, [1]), tf.sum(tf.mul(logits, target), 1)));
-        const hit = tf.sum(tf.cast(tf.equal(tf.argMax(logits, 1), tb), 'float32'));
+        const hitRows = tf.cast(tf.equal(tf.argMax(logits, 1), tb), 'float32') as tf.Tensor1D;
+        const hit = tf.sum(hitRows);
         const g = tf.div(tf.sub(tf.exp(tf.sub(logits, lse)), target), N) as tf.Tensor2D;
         return {
           ce: tf.add(ceSum, ce) as tf.Scalar,
@@ -54,8 +64,11 @@ export function decoderLoss(
           dEmbT: tf.add(dEmbT, tf.matMul(tf.transpose(ob), g)) as tf.Tensor2D,
           dBias: tf.add(dBias, tf.sum(g, 0)) as tf.Tensor1D,
           dOut: tf.matMul(g, e) as tf.Tensor2D,
+          hitRows: opts.rowHits ? hitRows : undefined,
         };
       });
+      // Kept past the gradient's scope, as `correct` is.
+      if (step.hitRows) rowHits.push(tf.keep(step.hitRows));
       for (const t of [ceSum, hits, dEmbT, dBias]) t.dispose();
       ({ ce: ceSum, hits, dEmbT, dBias } = step);
       dOut.push(step.dOut);
@@ -82,7 +95,10 @@ export function decoderLoss(
     };
   });
   const ce = loss(out, emb, bias) as tf.Scalar;
-  return { ce, correct: correct! };
+  if (!opts.rowHits) return { ce, correct: correct! };
+  const hits = rowHits.length === 1 ? rowHits[0]! : (tf.concat(rowHits) as tf.Tensor1D);
+  if (rowHits.length > 1) rowHits.forEach((t) => t.dispose());
+  return { ce, correct: correct!, hits };
 }
 
 /** The same loss and count without the gradient: evaluation. */
@@ -91,14 +107,15 @@ export function decoderLossEval(
   emb: tf.Tensor2D,
   bias: tf.Tensor1D,
   targets: tf.Tensor1D,
-): { ce: tf.Scalar; correct: tf.Scalar } {
+  opts: { rowHits?: boolean } = {},
+): DecoderLoss {
   return tf.tidy(() => {
     const [N, E] = out.shape;
     const V = emb.shape[0];
     const rows = blockRows(V, N);
     const eT = tf.transpose(emb);
     const ces: tf.Scalar[] = [];
-    const hits: tf.Scalar[] = [];
+    const hits: tf.Tensor1D[] = [];
     for (let start = 0; start < N; start += rows) {
       const n = Math.min(rows, N - start);
       const ob = tf.slice(out, [start, 0], [n, E]);
@@ -106,8 +123,11 @@ export function decoderLossEval(
       const logits = tf.add(tf.matMul(ob, eT), bias) as tf.Tensor2D;
       const lse = tf.logSumExp(logits, 1);
       ces.push(tf.sum(tf.sub(lse, tf.sum(tf.mul(logits, tf.oneHot(tb, V)), 1))));
-      hits.push(tf.sum(tf.cast(tf.equal(tf.argMax(logits, 1), tb), 'float32')));
+      hits.push(tf.cast(tf.equal(tf.argMax(logits, 1), tb), 'float32') as tf.Tensor1D);
     }
-    return { ce: tf.div(tf.addN(ces), N) as tf.Scalar, correct: tf.addN(hits) as tf.Scalar };
-  });
+    const hitRows = hits.length === 1 ? hits[0]! : (tf.concat(hits) as tf.Tensor1D);
+    const ce = tf.div(tf.addN(ces), N) as tf.Scalar;
+    const correct = tf.sum(hitRows) as tf.Scalar;
+    return (opts.rowHits ? { ce, correct, hits: hitRows } : { ce, correct }) as unknown as tf.TensorContainer;
+  }) as unknown as DecoderLoss;
 }

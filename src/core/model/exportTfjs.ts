@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import * as tfl from '@tensorflow/tfjs-layers';
 import type { AwdLstm } from './awdLstm';
+import { ClaraError } from '../errors';
 import { layerSizes } from './presets';
 import * as tf from './tf';
 
@@ -60,6 +61,12 @@ export function toLayersModel(model: AwdLstm): tfl.LayersModel {
 
 /** Writes model.json + weights.bin (loadable with tf.loadLayersModel) and clara.json (vocabulary, encoding). */
 export async function exportTfjs(model: AwdLstm, outDir: string, extra: Record<string, unknown>): Promise<string[]> {
+  if (model.tail)
+    throw new ClaraError(
+      'this model uses a split softmax (a large chordwise vocabulary), which a plain LayersModel cannot express',
+      'unsupported',
+      'checkpoint',
+    );
   fs.mkdirSync(outDir, { recursive: true });
   const layers = toLayersModel(model);
   await layers.save(

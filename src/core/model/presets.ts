@@ -1,4 +1,5 @@
 import { ClaraError } from '../errors';
+import { softmaxSplits } from './splitSoftmax';
 
 export interface ModelConfig {
   vocabSize: number;
@@ -15,6 +16,11 @@ export interface ModelConfig {
   dropoutOutput: number;
   /** DropConnect on the recurrent weights. */
   weightDrop: number;
+  /**
+   * Word ids where the split softmax cuts a frequency-sorted vocabulary into a head and tails
+   * (splitSoftmax.ts); absent: the full softmax.
+   */
+  softmaxSplits?: number[];
 }
 
 export interface OptimConfig {
@@ -72,6 +78,7 @@ export function modelConfigFor(p: Omit<ModelConfig, 'vocabSize'>, vocabSize: num
     dropoutHidden: p.dropoutHidden,
     dropoutOutput: p.dropoutOutput,
     weightDrop: p.weightDrop,
+    ...(softmaxSplits(vocabSize) ? { softmaxSplits: softmaxSplits(vocabSize) } : {}),
   };
 }
 

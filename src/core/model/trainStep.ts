@@ -58,7 +58,7 @@ export async function computeGradients(
   const { value, grads } = tf.variableGrads(() => {
     const tokens = tf.tensor2d(w.inputs, [w.T, w.B], 'int32');
     const targets = tf.tensor2d(w.targets, [w.T, w.B], 'int32');
-    const out = model.forwardTrain(tokens, targets, state, seed, cfg, rows);
+    const out = model.forwardTrain(tokens, targets, state, seed, cfg, rows, w.targets);
     next = out.state;
     // Read after the backward pass, when the gradient's scope no longer frees them.
     reported = [tf.keep(out.ce), tf.keep(out.correct)];
@@ -111,7 +111,7 @@ export async function evalWindow(
 ): Promise<{ ceSum: number; correct: number; count: number; state: LstmState[] }> {
   const tokens = tf.tensor2d(w.inputs, [w.T, w.B], 'int32');
   const targets = tf.tensor2d(w.targets, [w.T, w.B], 'int32');
-  const out = model.forwardEval(tokens, targets, state);
+  const out = model.forwardEval(tokens, targets, state, w.targets);
   tokens.dispose();
   targets.dispose();
   const [ce, correct] = (await readScalars(out.ce, out.correct)) as [number, number];
