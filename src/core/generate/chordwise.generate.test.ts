@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { demoCorpus } from '../../testing/corpora';
+import { demoCorpus, sharedCorpora } from '../../testing/corpora';
 import { openTempCatalog, type TempCatalog } from '../../testing/tempCatalog';
 import { readMidi } from '../midi/read';
 import { readCheckpointMeta } from '../model/checkpoint';
@@ -42,8 +42,58 @@ describe('a chordwise model', () => {
       bpm: 120,
     });
     expect(s!.tokens).toBe(96);
-    // No grammar: every word is one step of 1/12 quarter at 120 bpm.
-    expect(s!.durationS).toBeCloseTo((96 * 0.5) / 12, 9);
+    // No grammar: every word is one step of 1/4 quarter (chordwise's default resolution) at 120 bpm.
+    expect(meta.encodingOptions.sampleFreq).toBe(4);
+    expect(s!.durationS).toBeCloseTo((96 * 0.5) / 4, 9);
     expect(readMidi(fs.readFileSync(s!.file)).notes.length).toBeGreaterThan(0);
+  });
+});
+
+describe('a chamber chordwise model', () => {
+  let c: TempCatalog;
+  beforeAll(async () => {
+    c = await openTempCatalog('gen-chordwise-chamber', [sharedCorpora().chamber]);
+    await train(c.catalog, c.home, {
+      encoding: 'chordwise',
+      preset: 'tiny',
+      steps: 20,
+      evalEvery: 20,
+      valTokens: 500,
+      backend: 'wasm',
+      ensembles: ['solo+piano'],
+    });
+  });
+  afterAll(() => c.dispose());
+
+  it('reads solo and piano parts as one word a step, and writes a prompt’s two parts back at its own speed', () => {
+    const meta = readCheckpointMeta(resolveCheckpoint(c.catalog, 'best').path);
+    // Pieces with a solo part: every chord word carries the v part first.
+    expect(meta.vocab.slice(3).some((w) => /^v[01]{62}p[01]{62}$/.test(w))).toBe(true);
+    const piece = c.catalog.listPieces({ split: 'train' }).find((p) => p.ensemble === 'solo+piano')!;
+    const [s] = generateSamples(c.catalog, c.home, {
+      checkpoint: 'best',
+      prompt: { kind: 'piece', pieceId: piece.id },
+      promptWords: 64,
+      includePrompt: true,
+      count: 1,
+      tokens: 32,
+      sampling: { temperature: 1 },
+      seed: 5,
+      bpm: 60,
+    });
+    const written = readMidi(fs.readFileSync(s!.file), { pedal: false });
+    const solo = written.notes.filter((n) => n.voice === 'v');
+    const piano = written.notes.filter((n) => n.voice === 'p');
+    expect(solo.length).toBeGreaterThan(0);
+    expect(piano.length).toBeGreaterThan(0);
+    // 64 prompt words and 32 new ones: 96 steps of a quarter's fourth at 60 bpm, both parts on that grid
+    // (Clara's chamber chordwise played at half speed: two words a step). Notes start on the grid.
+    const step = 60 / 60 / 4;
+    for (const n of [...solo, ...piano]) {
+      const seconds = n.start / written.ppq; // quarters, and a quarter is a second at 60 bpm
+      expect(Math.abs(seconds / step - Math.round(seconds / step))).toBeLessThan(1e-6);
+      expect(seconds).toBeLessThan(96 * step);
+    }
+    expect(s!.durationS).toBeLessThanOrEqual(96 * step + 1e-9);
   });
 });

@@ -43,7 +43,13 @@ import { evalMetricOf, trainMetricOf } from '../../shared/metrics';
 import { REQUEST_ENDS, type TrainerEnd } from '../../shared/runStatus';
 import { learnNoteLimits, type NoteLimits } from '../generate/noteLimits';
 import type { z } from 'zod';
-import { resumeOptions, trainOptions, withOptionDefaults, type TrainOptionValues } from '../../shared/options';
+import {
+  DEFAULT_SAMPLE_FREQ,
+  resumeOptions,
+  trainOptions,
+  withOptionDefaults,
+  type TrainOptionValues,
+} from '../../shared/options';
 
 /**
  * A new run's options: the shared option schema (shared/options.ts; core/jobs/spec.ts `trainOptionsOf`
@@ -127,7 +133,12 @@ function resolveConfig(
   if (!preset) throw new ClaraError(`unknown preset "${o.preset}"`, 'bad-option', '--preset');
   const p = { ...preset, ...(o.overrides ?? {}) };
   // A fine-tuned run reads music exactly as the checkpoint it starts from did.
-  const encodingOptions = init ? withSavedDefaults(init.encodingOptions) : resolveEncodingOptions(o.encodingOptions);
+  const encodingOptions = init
+    ? withSavedDefaults(init.encodingOptions)
+    : resolveEncodingOptions({
+        ...o.encodingOptions,
+        sampleFreq: o.encodingOptions?.sampleFreq ?? DEFAULT_SAMPLE_FREQ[o.encoding],
+      });
   const tokens = corpus(encodingOptions);
   const selection = {
     composers: o.composers?.length ? o.composers : null,
