@@ -7,7 +7,11 @@
  * Targets: N = 2 workers ≥ 1.7× one worker; best wasm ≥ 0.4× PyTorch's best thread count.
  *
  *   npm run bench -- train [--preset laptop] [--steps 5] [--workers 1,2] [--backends node-gpu,node,wasm,cpu]
- *                          [--torch-threads 1,2] [--no-torch]
+ *                          [--torch-threads 1,2] [--no-torch] [--encoding chordwise]
+ *
+ * With --encoding chordwise it also trains on the piano corpus's chords (4 steps per quarter, the
+ * vocabulary a run would make) at 1 and N workers and prints their tokens/s against notewise's in
+ * the same run (target ≥ 0.5×), the vocabulary size and the step's breakdown (step-profile).
  */
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -23,7 +27,14 @@ import { layerSizes, PRESETS, modelConfigFor, type PresetName } from '../src/cor
 import * as tf from '../src/core/model/tf';
 import { DataParallel, workerCount } from '../src/core/train/dataParallel';
 import { Vocab } from '../src/core/train/vocab';
-import { demoCorpus, midiFilesUnder } from '../src/testing/corpora';
+import { Catalog } from '../src/core/catalog/catalog';
+import { codecFor } from '../src/core/encoding/codec';
+import { importPaths } from '../src/core/import/importer';
+import { softmaxSplits } from '../src/core/model/splitSoftmax';
+import { CorpusTokens } from '../src/core/train/corpusTokens';
+import { shuffled } from '../src/core/train/rng';
+import { DEFAULT_SAMPLE_FREQ } from '../src/shared/encodings';
+import { demoCorpus, midiFilesUnder, sharedCorpora } from '../src/testing/corpora';
 import { benchOption } from './lib/args';
 
 const args = process.argv.slice(2);
@@ -44,18 +55,62 @@ function flopsPerToken(vocab: number): number {
   return 3 * fwd;
 }
 
-async function measure(backend: BackendChoice, workers: number): Promise<Measured> {
-  const report = await initBackend(backend, 'train');
+/** Real token ids to train on: notewise from the demo corpus, or chordwise ones from a file the parent wrote. */
+function trainingIds(tokensFile: string): { vocabSize: number; ids: number[] } {
+  if (tokensFile) return JSON.parse(fs.readFileSync(tokensFile, 'utf8')) as { vocabSize: number; ids: number[] };
   const p = PRESETS[presetName];
   const o = resolveEncodingOptions();
   const vocab = Vocab.notewise(o, false);
-  // Real notewise tokens from the demo corpus, so the embedding and softmax see realistic ids.
   const ids: number[] = [];
   for (const f of midiFilesUnder(demoCorpus)) {
     if (ids.length > (p.bptt + 1) * p.batchSize * 2) break;
     ids.push(...vocab.ids(encodePiece(readMidi(fs.readFileSync(f)), 'notewise', o)), vocab.eos);
   }
-  const model = new AwdLstm(modelConfigFor(p, vocab.size));
+  return { vocabSize: vocab.size, ids };
+}
+
+/**
+ * Chordwise text of the piano corpus at 4 steps per quarter, with the vocabulary a run would make
+ * (every valid key; chords seen twice, at most 40,000): written to a file for the phases to read.
+ */
+async function chordwiseTokens(file: string): Promise<{ vocabSize: number; chords: number }> {
+  const home = fs.mkdtempSync(path.join(os.tmpdir(), 'clara-bench-chords-'));
+  try {
+    const catalog = Catalog.open(home);
+    await importPaths(catalog, [sharedCorpora().piano]);
+    const codec = codecFor('chordwise', resolveEncodingOptions({ sampleFreq: DEFAULT_SAMPLE_FREQ.chordwise }));
+    const tokens = new CorpusTokens(catalog, 'chordwise', codec.options, 8);
+    const items = catalog
+      .listPieces({ split: 'train' })
+      .flatMap((piece) => tokens.validShifts(piece.id).map((shift) => ({ pieceId: piece.id, shift })));
+    const chords = new Set<string>();
+    const words = function* (): Generator<string[]> {
+      for (const it of items) {
+        const w = tokens.words(it);
+        for (const c of w) chords.add(c);
+        yield w;
+      }
+    };
+    const vocab = codec.vocabulary(false, words());
+    const p = PRESETS[presetName];
+    const ids: number[] = [];
+    for (const it of shuffled(items, 7)) {
+      if (ids.length > (p.bptt + 1) * p.batchSize * 2) break;
+      ids.push(...tokens.ids(it, vocab), vocab.eos);
+    }
+    catalog.close();
+    fs.writeFileSync(file, JSON.stringify({ vocabSize: vocab.size, ids }));
+    return { vocabSize: vocab.size, chords: chords.size };
+  } finally {
+    fs.rmSync(home, { recursive: true, force: true });
+  }
+}
+
+async function measure(backend: BackendChoice, workers: number, tokensFile: string): Promise<Measured> {
+  const report = await initBackend(backend, 'train');
+  const p = PRESETS[presetName];
+  const { vocabSize, ids } = trainingIds(tokensFile);
+  const model = new AwdLstm(modelConfigFor(p, vocabSize));
   const adam = new Adam(model.params(), p.beta1, p.beta2, p.weightDecay);
   const T = p.bptt;
   const B = p.batchSize;
@@ -141,7 +196,9 @@ if (phase === 'matmul') {
 } else if (phase) {
   // One backend per process: tfjs keeps one engine per process.
   try {
-    process.stdout.write(JSON.stringify(await measure(phase as BackendChoice, Number(opt('workers', '1')))));
+    process.stdout.write(
+      JSON.stringify(await measure(phase as BackendChoice, Number(opt('workers', '1')), opt('tokens', ''))),
+    );
   } catch (err) {
     process.stdout.write(JSON.stringify({ unavailable: err instanceof Error ? err.message : String(err) }));
   }
@@ -210,6 +267,53 @@ if (phase === 'matmul') {
   }
   const maxWorkers = Math.max(...Object.keys(wasm).map(Number));
   const speedup = wasm[1] && maxWorkers > 1 ? wasm[maxWorkers]! / wasm[1] : null;
+  // Chordwise (--encoding chordwise): the piano corpus's chords on wasm, 1 and N workers, against
+  // the notewise figures above, with the step's breakdown from the step-profile bench.
+  let chordwise: Record<string, unknown> | null = null;
+  if (opt('encoding', 'notewise') === 'chordwise') {
+    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'clara-bench-')), 'chords.json');
+    const made = await chordwiseTokens(file);
+    const runs: Record<string, unknown> = {};
+    const ratios: Record<string, number> = {};
+    for (const w of workerCounts) {
+      const m = sub<Measured>(['--phase', 'wasm', '--workers', String(w), '--tokens', file]);
+      runs[`wasm × ${w} workers`] =
+        'unavailable' in m
+          ? m
+          : {
+              tokensPerSec: Math.round(m.tokensPerSec),
+              stepMs: Math.round(m.stepMs),
+              workerTokensPerSec: m.workerTokensPerSec.map(Math.round),
+            };
+      if (!('unavailable' in m) && wasm[w]) ratios[`${w} workers`] = +(m.tokensPerSec / wasm[w]!).toFixed(2);
+    }
+    fs.rmSync(path.dirname(file), { recursive: true, force: true });
+    const profile = spawnSync(
+      process.execPath,
+      [
+        path.join(path.dirname(self), '..', 'bin', 'bench.mjs'),
+        'step-profile',
+        '--vocabs',
+        `${vocabSize},${made.vocabSize}`,
+        '--reps',
+        '1',
+      ],
+      { encoding: 'utf8' },
+    );
+    chordwise = {
+      sampleFreq: DEFAULT_SAMPLE_FREQ.chordwise,
+      chordsInTrainingText: made.chords,
+      vocabularySize: made.vocabSize,
+      softmaxSplits: softmaxSplits(made.vocabSize) ?? null,
+      ...runs,
+      ratioToNotewise: ratios,
+      target: { ratioToNotewiseMin: 0.5 },
+      stepProfileMs:
+        profile.status === 0
+          ? (JSON.parse(profile.stdout.slice(profile.stdout.indexOf('{'))) as { milliseconds: unknown }).milliseconds
+          : { unavailable: profile.stderr.trim().split('\n').at(-1) },
+    };
+  }
   const ratio = best && torchBest ? best.tokensPerSec / torchBest.tokensPerSec : null;
   process.stdout.write(
     `${JSON.stringify(
@@ -234,6 +338,7 @@ if (phase === 'matmul') {
         wasmMatmulCeiling:
           'gflops' in ceiling ? { gflopsPerCore: +ceiling.gflops.toFixed(1), shapes: ceiling.shapes } : ceiling,
         backends: results,
+        ...(chordwise ? { chordwise } : {}),
         torch,
         cpu: os.cpus()[0]?.model ?? 'unknown',
         cores,
