@@ -7,7 +7,7 @@
  *
  *   npm run bench -- music [--checkpoint REF|DIR] [--home DIR] [--corpus DIR] [--seed 1] [--samples 32]
  *                          [--pieces 16] [--length 60s] [--prompt-bars 8] [--prompt-words N]
- *                          [--temperature 1] [--top-n 3] [--trunc-prob 0.8] [--top-k K] [--top-p P]
+ *                          [--temperature 1] [--top-n 5] [--trunc-prob 0.5] [--top-k K] [--top-p P]
  *                          [--backend auto] [--keep]
  *
  * Everything is written to a fresh data folder under the system's temp folder (removed at the end

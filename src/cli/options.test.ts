@@ -24,7 +24,7 @@ describe('one option schema', () => {
     const g = parse(generateOptions, ['-n', '2', '--top-k', '5', '--include-prompt']);
     expect(g).toMatchObject({ count: 2, topK: 5, includePrompt: true, checkpoint: 'best', promptWords: 200 });
     expect(samplingOf(g)).toEqual({ temperature: 1, topK: 5, topP: undefined });
-    expect(samplingOf(parse(generateOptions, []))).toEqual({ temperature: 1, topN: 3, truncProb: 0.8 });
+    expect(samplingOf(parse(generateOptions, []))).toEqual({ temperature: 1, topN: 5, truncProb: 0.5 });
   });
 
   it('refuses a bad value in one line naming the flag', () => {
