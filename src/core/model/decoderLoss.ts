@@ -19,6 +19,30 @@ function blockRows(V: number, N: number): number {
   return Math.max(1, Math.min(N, Math.floor(BLOCK_ELEMENTS / V)));
 }
 
+/**
+ * One block's logits and what both the loss and its gradient read of them: rows [start, start + n)
+ * of out, scored against every word (eT is the embedding transposed once per call).
+ */
+function scoreBlock(
+  out: tf.Tensor2D,
+  eT: tf.Tensor2D,
+  bias: tf.Tensor1D,
+  targets: tf.Tensor1D,
+  start: number,
+  n: number,
+): { rows: tf.Tensor2D; logits: tf.Tensor2D; lse: tf.Tensor2D; target: tf.Tensor2D; ce: tf.Scalar; hits: tf.Tensor1D } {
+  const [, E] = out.shape;
+  const V = eT.shape[1];
+  const rows = tf.slice(out, [start, 0], [n, E]);
+  const tb = tf.slice(targets, [start], [n]);
+  const logits = tf.add(tf.matMul(rows, eT), bias) as tf.Tensor2D;
+  const lse = tf.logSumExp(logits, 1, true) as tf.Tensor2D;
+  const target = tf.oneHot(tb, V) as tf.Tensor2D;
+  const ce = tf.sum(tf.sub(tf.squeeze(lse, [1]), tf.sum(tf.mul(logits, target), 1))) as tf.Scalar;
+  const hits = tf.cast(tf.equal(tf.argMax(logits, 1), tb), 'float32') as tf.Tensor1D;
+  return { rows, logits, lse, target, ce, hits };
+}
+
 export interface DecoderLoss {
   ce: tf.Scalar;
   correct: tf.Scalar;
@@ -49,22 +73,15 @@ export function decoderLoss(
     for (let start = 0; start < N; start += rows) {
       const n = Math.min(rows, N - start);
       const step = tf.tidy(() => {
-        const ob = tf.slice(o, [start, 0], [n, E]);
-        const tb = tf.slice(targets, [start], [n]);
-        const logits = tf.add(tf.matMul(ob, eT), b) as tf.Tensor2D;
-        const lse = tf.logSumExp(logits, 1, true);
-        const target = tf.oneHot(tb, V);
-        const ce = tf.sum(tf.sub(tf.squeeze(lse, [1]), tf.sum(tf.mul(logits, target), 1)));
-        const hitRows = tf.cast(tf.equal(tf.argMax(logits, 1), tb), 'float32') as tf.Tensor1D;
-        const hit = tf.sum(hitRows);
-        const g = tf.div(tf.sub(tf.exp(tf.sub(logits, lse)), target), N) as tf.Tensor2D;
+        const blk = scoreBlock(o, eT, b, targets, start, n);
+        const g = tf.div(tf.sub(tf.exp(tf.sub(blk.logits, blk.lse)), blk.target), N) as tf.Tensor2D;
         return {
-          ce: tf.add(ceSum, ce) as tf.Scalar,
-          hits: tf.add(hits, hit) as tf.Scalar,
-          dEmbT: tf.add(dEmbT, tf.matMul(tf.transpose(ob), g)) as tf.Tensor2D,
+          ce: tf.add(ceSum, blk.ce) as tf.Scalar,
+          hits: tf.add(hits, tf.sum(blk.hits)) as tf.Scalar,
+          dEmbT: tf.add(dEmbT, tf.matMul(tf.transpose(blk.rows), g)) as tf.Tensor2D,
           dBias: tf.add(dBias, tf.sum(g, 0)) as tf.Tensor1D,
           dOut: tf.matMul(g, e) as tf.Tensor2D,
-          hitRows: opts.rowHits ? hitRows : undefined,
+          hitRows: opts.rowHits ? blk.hits : undefined,
         };
       });
       // Kept past the gradient's scope, as `correct` is.
@@ -110,20 +127,15 @@ export function decoderLossEval(
   opts: { rowHits?: boolean } = {},
 ): DecoderLoss {
   return tf.tidy(() => {
-    const [N, E] = out.shape;
-    const V = emb.shape[0];
-    const rows = blockRows(V, N);
-    const eT = tf.transpose(emb);
+    const N = out.shape[0];
+    const rows = blockRows(emb.shape[0], N);
+    const eT = tf.transpose(emb) as tf.Tensor2D;
     const ces: tf.Scalar[] = [];
     const hits: tf.Tensor1D[] = [];
     for (let start = 0; start < N; start += rows) {
-      const n = Math.min(rows, N - start);
-      const ob = tf.slice(out, [start, 0], [n, E]);
-      const tb = tf.slice(targets, [start], [n]);
-      const logits = tf.add(tf.matMul(ob, eT), bias) as tf.Tensor2D;
-      const lse = tf.logSumExp(logits, 1);
-      ces.push(tf.sum(tf.sub(lse, tf.sum(tf.mul(logits, tf.oneHot(tb, V)), 1))));
-      hits.push(tf.cast(tf.equal(tf.argMax(logits, 1), tb), 'float32') as tf.Tensor1D);
+      const blk = scoreBlock(out, eT, bias, targets, start, Math.min(rows, N - start));
+      ces.push(blk.ce);
+      hits.push(blk.hits);
     }
     const hitRows = hits.length === 1 ? hits[0]! : (tf.concat(hits) as tf.Tensor1D);
     const ce = tf.div(tf.addN(ces), N) as tf.Scalar;
