@@ -294,7 +294,8 @@ export class DataParallel {
       if (!g) return;
       const off = this.layout.offsets[i]!;
       const summed = tf.tidy(() =>
-        tf.addN([g, ...this.threads.map((t) => tf.tensor(t.grads.slice(off, off + g.size), g.shape))]),
+        // Views, not copies: each is read once by addN here, before a worker writes its next share.
+        tf.addN([g, ...this.threads.map((t) => tf.tensor(t.grads.subarray(off, off + g.size), g.shape))]),
       );
       g.dispose();
       out.set(name, summed);
