@@ -27,15 +27,47 @@ function fsyncTree(p: string): void {
  * removed and a disk error names the parent folder.
  */
 export function writeDirAtomic(dir: string, fill: (tmp: string) => void): void {
+  const tmp = startTemp(dir);
+  try {
+    fill(tmp);
+  } catch (err) {
+    failTemp(tmp, dir, err);
+  }
+  finishTemp(tmp, dir);
+}
+
+/** writeDirAtomic for a `fill` that awaits (a checkpoint reads its tensors from the backend one at a time). */
+export async function writeDirAtomicAsync(dir: string, fill: (tmp: string) => Promise<void>): Promise<void> {
+  const tmp = startTemp(dir);
+  try {
+    await fill(tmp);
+  } catch (err) {
+    failTemp(tmp, dir, err);
+  }
+  finishTemp(tmp, dir);
+}
+
+function startTemp(dir: string): string {
   const tmp = tmpFor(dir);
   try {
     fs.rmSync(tmp, { recursive: true, force: true });
     fs.mkdirSync(tmp, { recursive: true });
-    fill(tmp);
+  } catch (err) {
+    failTemp(tmp, dir, err);
+  }
+  return tmp;
+}
+
+function failTemp(tmp: string, dir: string, err: unknown): never {
+  fs.rmSync(tmp, { recursive: true, force: true });
+  throw asDiskError(err, path.dirname(dir));
+}
+
+function finishTemp(tmp: string, dir: string): void {
+  try {
     fsyncTree(tmp);
   } catch (err) {
-    fs.rmSync(tmp, { recursive: true, force: true });
-    throw asDiskError(err, path.dirname(dir));
+    failTemp(tmp, dir, err);
   }
   fs.rmSync(dir, { recursive: true, force: true });
   fs.renameSync(tmp, dir);

@@ -64,12 +64,17 @@ function printer(json: boolean): (e: TrainEvent) => void {
         break;
       case 'end':
         process.stderr.write(
-          `\n${{ failed: 'Failed', stopped: 'Stopped', paused: 'Paused', finished: 'Finished' }[e.status]} at step ${e.step}: ${clean(e.reason)}. Best validation loss ${e.bestValLoss?.toFixed(4) ?? '–'}.\n`,
+          `\n${{ failed: 'Failed', stopped: 'Stopped', paused: 'Paused', finished: 'Finished' }[e.status]} at step ${e.step}: ${clean(e.reason)}. Best validation loss ${e.bestValLoss?.toFixed(4) ?? '–'}. ${peakMemory()}\n`,
         );
         if (e.status !== 'finished') process.stderr.write(`Resume with: clara train --resume ${e.runId}\n`);
         break;
     }
   };
+}
+
+/** The process's peak resident memory, worker threads included: what a long run needs of the machine. */
+function peakMemory(): string {
+  return `Peak memory ${((process.resourceUsage().maxRSS * 1024) / 1e9).toFixed(2)} GB.`;
 }
 
 export function registerTrain(program: Command): void {

@@ -7,6 +7,8 @@ import { resolveCheckpoint } from '../train/checkpointRef';
 import { train } from '../train/trainer';
 import { generateSamples } from './samples';
 import fs from 'node:fs';
+import { readWithMido } from '../../testing/mido';
+import { renderWithTimidity } from '../../testing/timidity';
 
 const CHORD = /^(r\d+|(v[01]{62})?p[01]{62})$/;
 let t: TempCatalog;
@@ -45,7 +47,17 @@ describe('a chordwise model', () => {
     // No grammar: every word is one step of 1/4 quarter (chordwise's default resolution) at 120 bpm.
     expect(meta.encodingOptions.sampleFreq).toBe(4);
     expect(s!.durationS).toBeCloseTo((96 * 0.5) / 4, 9);
-    expect(readMidi(fs.readFileSync(s!.file)).notes.length).toBeGreaterThan(0);
+    const ours = readMidi(fs.readFileSync(s!.file), { pedal: false });
+    expect(ours.notes.length).toBeGreaterThan(0);
+    // Other readers accept the file: mido counts the same notes, timidity plays it for its length.
+    const mido = readWithMido(s!.file);
+    if (mido) expect(mido.notes).toBe(ours.notes.length);
+    const audio = renderWithTimidity(s!.file);
+    if (audio) {
+      expect(audio.seconds).toBeGreaterThan(s!.durationS - 0.5);
+      expect(audio.seconds).toBeLessThan(s!.durationS + 5);
+      expect(audio.peak).toBeGreaterThan(0.01);
+    }
   });
 });
 
@@ -95,5 +107,10 @@ describe('a chamber chordwise model', () => {
       expect(seconds).toBeLessThan(96 * step);
     }
     expect(s!.durationS).toBeLessThanOrEqual(96 * step + 1e-9);
+    const mido = readWithMido(s!.file);
+    // A tempo track, then the solo and piano parts.
+    if (mido) expect(mido).toEqual({ notes: written.notes.length, tracks: 3 });
+    const audio = renderWithTimidity(s!.file);
+    if (audio) expect(audio.peak).toBeGreaterThan(0.01);
   });
 });

@@ -27,19 +27,20 @@ export class Adam {
     this.step++;
     const bc1 = 1 - this.beta1 ** this.step;
     const bc2 = 1 - this.beta2 ** this.step;
-    tf.tidy(() => {
-      for (const [name, p] of this.params) {
-        const g = grads.get(name);
-        if (!g) continue;
-        const m = this.m.get(name)!;
-        const v = this.v.get(name)!;
+    for (const [name, p] of this.params) {
+      const g = grads.get(name);
+      if (!g) continue;
+      const m = this.m.get(name)!;
+      const v = this.v.get(name)!;
+      // One parameter's temporaries at a time: a chordwise embedding's are 37 MB each.
+      tf.tidy(() => {
         m.assign(tf.add(tf.mul(m, this.beta1), tf.mul(g, 1 - this.beta1)));
         v.assign(tf.add(tf.mul(v, this.beta2), tf.mul(tf.square(g), 1 - this.beta2)));
         const update = tf.div(tf.div(m, bc1), tf.add(tf.sqrt(tf.div(v, bc2)), this.eps));
         const decayed = this.weightDecay > 0 ? tf.mul(p, 1 - lr * this.weightDecay) : p;
         p.assign(tf.sub(decayed, tf.mul(update, lr)));
-      }
-    });
+      });
+    }
   }
 
   dispose(): void {

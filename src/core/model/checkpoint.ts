@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { removeStaleTemp, writeDirAtomic } from '../atomicDir';
+import { removeStaleTemp, writeDirAtomicAsync } from '../atomicDir';
 import { ClaraError } from '../errors';
 import { readFormatJson } from '../files';
 import { withSavedDefaults, type EncodingName, type EncodingOptions } from '../encoding/options';
@@ -38,25 +38,28 @@ export interface CheckpointMeta {
   typicalVelocity?: number;
 }
 
-/** Tensors as one float32 block with their places; read asynchronously, as a GPU backend must. */
-async function pack(tensors: Array<[string, tf.Tensor]>): Promise<{ entries: TensorEntry[]; bytes: Buffer }> {
+/**
+ * Writes tensors as one float32 file, one tensor at a time: each is read from the backend
+ * (asynchronously, as a GPU backend must) and written before the next is read. A chordwise model's
+ * weights and Adam moments are 165 MB; read all at once and joined, they added twice that to the
+ * trainer's peak memory at every checkpoint.
+ */
+async function writeTensors(file: string, tensors: Array<[string, tf.Tensor]>): Promise<TensorEntry[]> {
   const entries: TensorEntry[] = [];
-  let offset = 0;
-  const parts: Float32Array[] = [];
-  const values = await Promise.all(tensors.map(([, t]) => t.data()));
-  for (const [k, [name, t]] of tensors.entries()) {
-    entries.push({ name, shape: t.shape, offset });
-    const data = values[k] as Float32Array;
-    parts.push(data);
-    offset += data.length;
+  const fd = fs.openSync(file, 'w');
+  try {
+    let offset = 0;
+    for (const [name, t] of tensors) {
+      const data = (await t.data()) as Float32Array;
+      const bytes = new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
+      for (let at = 0; at < bytes.length; ) at += fs.writeSync(fd, bytes, at, bytes.length - at);
+      entries.push({ name, shape: t.shape, offset });
+      offset += data.length;
+    }
+  } finally {
+    fs.closeSync(fd);
   }
-  const all = new Float32Array(offset);
-  let at = 0;
-  for (const p of parts) {
-    all.set(p, at);
-    at += p.length;
-  }
-  return { entries, bytes: Buffer.from(all.buffer, all.byteOffset, all.byteLength) };
+  return entries;
 }
 
 /**
@@ -70,26 +73,22 @@ export async function saveCheckpoint(
   opt: Adam | null,
   meta: Omit<CheckpointMeta, 'format' | 'version' | 'weights' | 'optimizer' | 'model'>,
 ): Promise<void> {
-  const weights = await pack([...model.params()]);
-  const moments = opt
-    ? await pack([
+  // One flushed, renamed-into-place write (atomicDir), so a kill leaves the old checkpoint or the new one.
+  await writeDirAtomicAsync(dir, async (tmp) => {
+    const weights = await writeTensors(path.join(tmp, 'weights.bin'), [...model.params()]);
+    let optimizer: CheckpointMeta['optimizer'] = null;
+    if (opt) {
+      const entries = await writeTensors(path.join(tmp, 'optimizer.bin'), [
         ...[...opt.m].map(([k, v]) => [`m/${k}`, v] as [string, tf.Tensor]),
         ...[...opt.v].map(([k, v]) => [`v/${k}`, v] as [string, tf.Tensor]),
-      ])
-    : null;
-  // One flushed, renamed-into-place write (atomicDir), so a kill leaves the old checkpoint or the new one.
-  writeDirAtomic(dir, (tmp) => {
-    fs.writeFileSync(path.join(tmp, 'weights.bin'), weights.bytes);
-    let optimizer: CheckpointMeta['optimizer'] = null;
-    if (opt && moments) {
-      fs.writeFileSync(path.join(tmp, 'optimizer.bin'), moments.bytes);
-      optimizer = { step: opt.step, entries: moments.entries };
+      ]);
+      optimizer = { step: opt.step, entries };
     }
     const full: CheckpointMeta = {
       format: CHECKPOINT_FORMAT,
       version: 1,
       model: model.config,
-      weights: weights.entries,
+      weights,
       optimizer,
       ...meta,
     };

@@ -13,7 +13,7 @@ import * as tf from './tf';
  */
 
 /** Logits held at once: about 16 MB of floats, whatever the vocabulary. */
-const BLOCK_ELEMENTS = 4_000_000;
+const BLOCK_ELEMENTS = 1_000_000;
 
 function blockRows(V: number, N: number): number {
   return Math.max(1, Math.min(N, Math.floor(BLOCK_ELEMENTS / V)));
@@ -50,6 +50,77 @@ export interface DecoderLoss {
   hits?: tf.Tensor1D;
 }
 
+/**
+ * The summed cross-entropy of `targets` under the tied decoder (out · embᵀ + bias), and its
+ * gradient computed with it, block by block: what decoderLoss wraps, and what the split softmax
+ * composes into one gradient for all its parts (splitSoftmax.ts). The gradient is that of the sum
+ * divided by `denom`. dEmbT is [E, V]: the caller transposes once, or joins several first.
+ */
+export interface LossParts {
+  ceSum: tf.Scalar;
+  correct: tf.Scalar;
+  rowHits?: tf.Tensor1D;
+  dOut: tf.Tensor2D;
+  dEmbT: tf.Tensor2D;
+  dBias: tf.Tensor1D;
+}
+
+export function lossWithGradients(
+  o: tf.Tensor2D,
+  e: tf.Tensor2D,
+  b: tf.Tensor1D,
+  targets: tf.Tensor1D,
+  denom: number,
+  opts: { rowHits?: boolean } = {},
+): LossParts {
+  const [N, E] = o.shape;
+  const V = e.shape[0];
+  const rows = blockRows(V, N);
+  const eT = tf.transpose(e);
+  let ceSum: tf.Scalar = tf.scalar(0);
+  let hits: tf.Scalar = tf.scalar(0);
+  let dEmbT: tf.Tensor2D = tf.zeros([E, V]);
+  let dBias: tf.Tensor1D = tf.zeros([V]);
+  const dOut: tf.Tensor2D[] = [];
+  const rowHits: tf.Tensor1D[] = [];
+  for (let start = 0; start < N; start += rows) {
+    const n = Math.min(rows, N - start);
+    const step = tf.tidy(() => {
+      const blk = scoreBlock(o, eT, b, targets, start, n);
+      const g = tf.div(tf.sub(tf.exp(tf.sub(blk.logits, blk.lse)), blk.target), denom) as tf.Tensor2D;
+      return {
+        ce: tf.add(ceSum, blk.ce) as tf.Scalar,
+        hits: tf.add(hits, tf.sum(blk.hits)) as tf.Scalar,
+        dEmbT: tf.add(dEmbT, tf.matMul(tf.transpose(blk.rows), g)) as tf.Tensor2D,
+        dBias: tf.add(dBias, tf.sum(g, 0)) as tf.Tensor1D,
+        dOut: tf.matMul(g, e) as tf.Tensor2D,
+        hitRows: opts.rowHits ? blk.hits : undefined,
+      };
+    });
+    if (step.hitRows) rowHits.push(step.hitRows);
+    for (const t of [ceSum, hits, dEmbT, dBias]) t.dispose();
+    ({ ce: ceSum, hits, dEmbT, dBias } = step);
+    dOut.push(step.dOut);
+  }
+  eT.dispose();
+  return {
+    ceSum,
+    correct: hits,
+    rowHits: opts.rowHits ? joinRows(rowHits) : undefined,
+    dOut: joinRows(dOut),
+    dEmbT,
+    dBias,
+  };
+}
+
+/** Concatenates blocks of rows, freeing them (one block is returned as is). */
+export function joinRows<T extends tf.Tensor>(parts: T[]): T {
+  if (parts.length === 1) return parts[0]!;
+  const all = tf.concat(parts, 0) as T;
+  parts.forEach((t) => t.dispose());
+  return all;
+}
+
 export function decoderLoss(
   out: tf.Tensor2D,
   emb: tf.Tensor2D,
@@ -57,65 +128,34 @@ export function decoderLoss(
   targets: tf.Tensor1D,
   opts: { rowHits?: boolean } = {},
 ): DecoderLoss {
-  let correct: tf.Scalar | null = null;
-  const rowHits: tf.Tensor1D[] = [];
+  let parts: LossParts | null = null;
   const loss = tf.customGrad((...args: Array<tf.Tensor | ((save: tf.Tensor[]) => void)>) => {
     const [o, e, b] = args as [tf.Tensor2D, tf.Tensor2D, tf.Tensor1D];
-    const [N, E] = o.shape;
-    const V = e.shape[0];
-    const rows = blockRows(V, N);
-    const eT = tf.transpose(e);
-    let ceSum: tf.Scalar = tf.scalar(0);
-    let hits: tf.Scalar = tf.scalar(0);
-    let dEmbT: tf.Tensor2D = tf.zeros([E, V]);
-    let dBias: tf.Tensor1D = tf.zeros([V]);
-    const dOut: tf.Tensor2D[] = [];
-    for (let start = 0; start < N; start += rows) {
-      const n = Math.min(rows, N - start);
-      const step = tf.tidy(() => {
-        const blk = scoreBlock(o, eT, b, targets, start, n);
-        const g = tf.div(tf.sub(tf.exp(tf.sub(blk.logits, blk.lse)), blk.target), N) as tf.Tensor2D;
-        return {
-          ce: tf.add(ceSum, blk.ce) as tf.Scalar,
-          hits: tf.add(hits, tf.sum(blk.hits)) as tf.Scalar,
-          dEmbT: tf.add(dEmbT, tf.matMul(tf.transpose(blk.rows), g)) as tf.Tensor2D,
-          dBias: tf.add(dBias, tf.sum(g, 0)) as tf.Tensor1D,
-          dOut: tf.matMul(g, e) as tf.Tensor2D,
-          hitRows: opts.rowHits ? blk.hits : undefined,
-        };
-      });
-      // Kept past the gradient's scope, as `correct` is.
-      if (step.hitRows) rowHits.push(tf.keep(step.hitRows));
-      for (const t of [ceSum, hits, dEmbT, dBias]) t.dispose();
-      ({ ce: ceSum, hits, dEmbT, dBias } = step);
-      dOut.push(step.dOut);
-    }
-    eT.dispose();
-    // Kept past the gradient's scope: the caller reads and frees it.
-    correct = tf.keep(hits);
-    const dOutAll = dOut.length === 1 ? dOut[0]! : (tf.concat(dOut, 0) as tf.Tensor2D);
-    if (dOut.length > 1) dOut.forEach((t) => t.dispose());
-    const dEmb = tf.transpose(dEmbT);
-    dEmbT.dispose();
-    const grads = [dOutAll, dEmb, dBias].map((t) => tf.keep(t));
-    const value = tf.div(ceSum, N) as tf.Scalar;
-    ceSum.dispose();
-    return {
-      value,
-      gradFunc: (dy: tf.Tensor) => {
-        try {
-          return grads.map((g) => tf.mul(g, dy));
-        } finally {
-          grads.forEach((g) => g.dispose());
-        }
-      },
-    };
+    const N = o.shape[0];
+    const p = lossWithGradients(o, e, b, targets, N, opts);
+    // Kept past the gradient's scope: the caller reads and frees them.
+    parts = { ...p, correct: tf.keep(p.correct), rowHits: p.rowHits && tf.keep(p.rowHits) };
+    const dEmb = tf.transpose(p.dEmbT);
+    p.dEmbT.dispose();
+    const grads = [p.dOut, dEmb, p.dBias].map((t) => tf.keep(t));
+    const value = tf.div(p.ceSum, N) as tf.Scalar;
+    p.ceSum.dispose();
+    return { value, gradFunc: scaledBy(grads) };
   });
   const ce = loss(out, emb, bias) as tf.Scalar;
-  if (!opts.rowHits) return { ce, correct: correct! };
-  const hits = rowHits.length === 1 ? rowHits[0]! : (tf.concat(rowHits) as tf.Tensor1D);
-  if (rowHits.length > 1) rowHits.forEach((t) => t.dispose());
-  return { ce, correct: correct!, hits };
+  const p = parts as unknown as LossParts;
+  return opts.rowHits ? { ce, correct: p.correct, hits: p.rowHits! } : { ce, correct: p.correct };
+}
+
+/** The gradient function of a loss whose gradients were computed with its value: each times dy, then freed. */
+export function scaledBy(grads: tf.Tensor[]): (dy: tf.Tensor) => tf.Tensor[] {
+  return (dy) => {
+    try {
+      return grads.map((g) => tf.mul(g, dy));
+    } finally {
+      grads.forEach((g) => g.dispose());
+    }
+  };
 }
 
 /** The same loss and count without the gradient: evaluation. */

@@ -98,7 +98,9 @@ function forwardOps(steps: tf.Tensor2D[], state: LstmState, wh: tf.Tensor2D, H: 
   const hs: tf.Tensor2D[] = [];
   const cs: tf.Tensor2D[] = [];
   for (const xw of steps) {
-    const r = stepForward(xw, h, c, wh, H);
+    // A step's dozen temporaries are freed with it, not held to the end of the window: with 100
+    // steps and three layers they made a third of a training step's peak memory.
+    const r = tf.tidy(() => stepForward(xw, h, c, wh, H));
     S.push(r.s);
     G.push(r.g);
     TC.push(r.tc);
@@ -206,31 +208,39 @@ export function lstmTrain(x: tf.Tensor3D, w: LstmWeights, state: LstmState): Lst
     const gradFunc = (dy: tf.Tensor, saved: tf.Tensor[]): tf.Tensor[] => {
       const [xSaved, wxSaved, whSaved] = saved as [tf.Tensor3D, tf.Tensor2D, tf.Tensor2D];
       try {
-        const dOut = tf.unstack(dy) as tf.Tensor2D[];
-        const ks = tf.unstack(kept.k) as tf.Tensor2D[];
-        const ms = tf.unstack(kept.m) as tf.Tensor2D[];
-        const fs = tf.unstack(kept.f) as tf.Tensor2D[];
         const whT = tf.transpose(whSaved);
         const dz: tf.Tensor2D[] = new Array(T);
         let dzNext: tf.Tensor2D | null = null;
         let dcNext: tf.Tensor2D | null = null;
         const zero = fused ? (tf.zeros([B, H]) as tf.Tensor2D) : null;
+        // Step t's slice of a time-major [T, B, n] tensor (sliced a step at a time, not unstacked
+        // whole: the copies of all steps at once cost 46 MB a layer).
+        const at = (x: tf.Tensor, t: number): tf.Tensor2D => {
+          const n = x.shape[2]!;
+          return tf.reshape(tf.slice(x, [t, 0, 0], [1, B, n]), [B, n]);
+        };
         for (let t = T - 1; t >= 0; t--) {
-          if (zero) {
-            const dhw = dzNext ? (tf.matMul(dzNext, whT) as tf.Tensor2D) : zero;
-            const q = cellBackward(dOut[t]!, dhw, ks[t]!, fs[t + 1] ?? zero, dcNext ?? zero, ms[t]!);
-            dz[t] = tf.slice(q, [0, 0], [B, 4 * H]);
-            dcNext = tf.slice(q, [0, 4 * H], [B, H]);
-            dzNext = dz[t]!;
-            continue;
-          }
-          const dh: tf.Tensor2D = dzNext ? (tf.add(dOut[t]!, tf.matMul(dzNext, whT)) as tf.Tensor2D) : dOut[t]!;
-          const dcHere = tf.mul(dh, ks[t]!) as tf.Tensor2D;
-          const dc: tf.Tensor2D = dcNext ? (tf.add(dcHere, tf.mul(dcNext, fs[t + 1]!)) as tf.Tensor2D) : dcHere;
-          dz[t] = tf.mul(tf.concat([dc, dc, dh, dc], 1), ms[t]!) as tf.Tensor2D;
-          dzNext = dz[t]!;
-          dcNext = dc;
+          const prevDc = dcNext;
+          // Only the step's dz (joined below) and dc (read by the next step) outlive it.
+          const r = tf.tidy(() => {
+            const fNext = t + 1 < T ? at(kept.f, t + 1) : null;
+            if (zero) {
+              const dhw = dzNext ? (tf.matMul(dzNext, whT) as tf.Tensor2D) : zero;
+              const q = cellBackward(at(dy, t), dhw, at(kept.k, t), fNext ?? zero, prevDc ?? zero, at(kept.m, t));
+              return { dz: tf.slice(q, [0, 0], [B, 4 * H]), dc: tf.slice(q, [0, 4 * H], [B, H]) };
+            }
+            const dOutT = at(dy, t);
+            const dh: tf.Tensor2D = dzNext ? (tf.add(dOutT, tf.matMul(dzNext, whT)) as tf.Tensor2D) : dOutT;
+            const dcHere = tf.mul(dh, at(kept.k, t)) as tf.Tensor2D;
+            const dc: tf.Tensor2D = prevDc ? (tf.add(dcHere, tf.mul(prevDc, fNext!)) as tf.Tensor2D) : dcHere;
+            return { dz: tf.mul(tf.concat([dc, dc, dh, dc], 1), at(kept.m, t)) as tf.Tensor2D, dc };
+          });
+          prevDc?.dispose();
+          dz[t] = r.dz;
+          dzNext = r.dz;
+          dcNext = r.dc;
         }
+        dcNext?.dispose();
         const dz2d = tf.concat(dz, 0) as tf.Tensor2D;
         // Explicit transposes: the wasm backend's matMul with transposeA/B set runs 10-30x slower.
         const dx = tf.reshape(tf.matMul(dz2d, tf.transpose(wxSaved)), [T, B, I]);

@@ -80,9 +80,28 @@ describe('the split softmax', () => {
       expect(maxRelError(fast.grads[x.name]!.dataSync(), plain.grads[x.name]!.dataSync()), x.name).toBeLessThan(1e-4);
   });
 
+  it('keeps the gradient exact when a tail has no rows in the batch, and counts right rows as evaluation does', () => {
+    const v = vars();
+    const all = [v.out, v.emb, v.bias, v.tailW, v.tailB];
+    const w: SplitWeights = { emb: v.emb, bias: v.bias, tailW: v.tailW, tailB: v.tailB, splits };
+    // Head and first tail only: the last tail's words still get the gradient of being pushed down.
+    const near = Int32Array.from({ length: N }, (_, i) => (i * 7 + 3) % splits[1]!);
+    const fast = tf.variableGrads(() => splitLoss(v.out, w, near, true).ce, all);
+    const plain = tf.variableGrads(() => {
+      const logp = splitLogProbs(v.out, w);
+      return tf.neg(tf.mean(tf.sum(tf.mul(logp, tf.oneHot(tf.tensor1d(near, 'int32'), V)), 1))) as tf.Scalar;
+    }, all);
+    for (const x of all)
+      expect(maxRelError(fast.grads[x.name]!.dataSync(), plain.grads[x.name]!.dataSync()), x.name).toBeLessThan(1e-4);
+    const trained = splitLoss(v.out, w, ids, true);
+    const evaluated = splitLoss(v.out, w, ids, false);
+    expect(trained.correct.dataSync()[0]).toBe(evaluated.correct.dataSync()[0]);
+    expect(trained.ce.dataSync()[0]).toBeCloseTo(evaluated.ce.dataSync()[0]!, 5);
+  });
+
   it('is used above 8,192 words, and a model with it trains and evaluates', async () => {
     expect(softmaxSplits(8192)).toBeUndefined();
-    expect(softmaxSplits(36_409)).toEqual([2048, 8192]);
+    expect(softmaxSplits(36_409)).toEqual([2048, 8192, 16384, 24576, 32768]);
     const config: ModelConfig = {
       vocabSize: V,
       embSize: 12,

@@ -1,5 +1,4 @@
-import { decoderLoss, decoderLossEval } from './decoderLoss';
-import { embeddingLookup } from './embeddingLookup';
+import { decoderLossEval, lossWithGradients, scaledBy } from './decoderLoss';
 import * as tf from './tf';
 
 /**
@@ -15,9 +14,20 @@ import * as tf from './tf';
  * all V words (splitLogProbs). The decoder stays tied: every word's output row is its embedding.
  */
 
-/** The splits for a vocabulary: none up to 8,192 words (the full softmax is cheap), else a head of 2,048. */
+/** Words in a tail at most: a tail's [E, words] gradient and logits stay near 8 MB at E = 256. */
+const TAIL_WORDS = 8192;
+
+/**
+ * The splits for a vocabulary: none up to 8,192 words (the full softmax is cheap), else a head of
+ * the 2,048 commonest and tails of at most 8,192 words: [2048, 8192, 16384, …]. One tail for all the
+ * rare words (36,409 chords: 28,217 in it) held several 29 MB copies at once in every thread; the
+ * wasm heap keeps its high-water mark, so that was memory lost for the whole run.
+ */
 export function softmaxSplits(vocabSize: number): number[] | undefined {
-  return vocabSize > 8192 ? [2048, 8192] : undefined;
+  if (vocabSize <= TAIL_WORDS) return undefined;
+  const splits = [2048];
+  for (let s = TAIL_WORDS; s < vocabSize; s += TAIL_WORDS) splits.push(s);
+  return splits;
 }
 
 export interface SplitWeights {
@@ -31,10 +41,10 @@ export interface SplitWeights {
 function headWeights(w: SplitWeights): { W: tf.Tensor2D; b: tf.Tensor1D } {
   const [, E] = w.emb.shape;
   const s0 = w.splits[0]!;
-  return {
+  return tf.tidy(() => ({
     W: tf.concat([tf.slice(w.emb, [0, 0], [s0, E]), w.tailW], 0) as tf.Tensor2D,
     b: tf.concat([tf.slice(w.bias, [0], [s0]), w.tailB], 0) as tf.Tensor1D,
-  };
+  }));
 }
 
 /** [start, end) of each tail. */
@@ -43,10 +53,27 @@ function tails(w: SplitWeights): Array<[number, number]> {
   return w.splits.map((s, k) => [s, w.splits[k + 1] ?? V]);
 }
 
+/** Each row's place in the split: its head target (its word, or its tail's logit) and the rows of each tail. */
+function route(w: SplitWeights, targetIds: Int32Array): { headTarget: Int32Array; rowsOf: number[][] } {
+  const s0 = w.splits[0]!;
+  const spans = tails(w);
+  const headTarget = new Int32Array(targetIds.length);
+  const rowsOf: number[][] = spans.map(() => []);
+  targetIds.forEach((t, i) => {
+    if (t < s0) {
+      headTarget[i] = t;
+      return;
+    }
+    const k = spans.findIndex(([a, b]) => t >= a && t < b);
+    headTarget[i] = s0 + k;
+    rowsOf[k]!.push(i);
+  });
+  return { headTarget, rowsOf };
+}
+
 /**
  * Mean cross-entropy of the targets (ids on the CPU, to route each row) and the count of rows whose
- * target the model ranks first in the head and then in its tail; `train` adds the gradient
- * (blocked, with the forward pass: decoderLoss.ts).
+ * target the model ranks first in the head and then in its tail; `train` adds the gradient.
  */
 export function splitLoss(
   out: tf.Tensor2D,
@@ -54,55 +81,119 @@ export function splitLoss(
   targetIds: Int32Array,
   train: boolean,
 ): { ce: tf.Scalar; correct: tf.Scalar } {
+  return train ? splitLossTrain(out, w, targetIds) : tidyScores(() => splitLossEval(out, w, targetIds));
+}
+
+function tidyScores(fn: () => { ce: tf.Scalar; correct: tf.Scalar }): { ce: tf.Scalar; correct: tf.Scalar } {
+  return tf.tidy(fn as unknown as () => tf.TensorContainer) as unknown as { ce: tf.Scalar; correct: tf.Scalar };
+}
+
+/** A row is right when the head ranks its word (or its tail) first and, for a tail word, its tail ranks it first too. */
+function countCorrect(headHits: tf.Tensor1D, headTarget: Int32Array, s0: number, tailHits: Array<[number[], tf.Tensor1D]>): tf.Scalar {
+  return tf.tidy(() => {
+    const isHeadRow = Float32Array.from(headTarget, (t) => (t < s0 ? 1 : 0));
+    let correct = tf.sum(tf.mul(headHits, tf.tensor1d(isHeadRow))) as tf.Scalar;
+    for (const [rows, hits] of tailHits)
+      correct = tf.add(correct, tf.sum(tf.mul(tf.gather(headHits, tf.tensor1d(Int32Array.from(rows), 'int32')), hits))) as tf.Scalar;
+    return correct;
+  });
+}
+
+function splitLossEval(out: tf.Tensor2D, w: SplitWeights, targetIds: Int32Array): { ce: tf.Scalar; correct: tf.Scalar } {
   const N = targetIds.length;
-  const s0 = w.splits[0]!;
-  const spans = tails(w);
-  const headTarget = new Int32Array(N);
-  const rowsOf: number[][] = spans.map(() => []);
-  for (let i = 0; i < N; i++) {
-    const t = targetIds[i]!;
-    if (t < s0) {
-      headTarget[i] = t;
-      continue;
-    }
-    const k = spans.findIndex(([a, b]) => t >= a && t < b);
-    headTarget[i] = s0 + k;
-    rowsOf[k]!.push(i);
-  }
-  const loss = train ? decoderLoss : decoderLossEval;
-  const head = headWeights(w);
-  const h = loss(out, head.W, head.b, tf.tensor1d(headTarget, 'int32'), { rowHits: true });
-  const headHits = h.hits!;
-  let ce = h.ce;
-  // A row is right when the head ranks its word (or its word's tail) first, and, for a tail word,
-  // the tail ranks it first too.
-  const isHeadRow = Float32Array.from(headTarget, (t) => (t < s0 ? 1 : 0));
-  let correct = tf.sum(tf.mul(headHits, tf.tensor1d(isHeadRow))) as tf.Scalar;
   const E = w.emb.shape[1];
-  spans.forEach(([a, b], k) => {
+  const { headTarget, rowsOf } = route(w, targetIds);
+  const head = headWeights(w);
+  const h = decoderLossEval(out, head.W, head.b, tf.tensor1d(headTarget, 'int32'), { rowHits: true });
+  let ce = h.ce;
+  const tailHits: Array<[number[], tf.Tensor1D]> = [];
+  tails(w).forEach(([a, b], k) => {
     const rows = rowsOf[k]!;
     if (rows.length === 0) return;
-    const idx = tf.tensor1d(Int32Array.from(rows), 'int32');
-    const local = tf.tensor1d(
-      Int32Array.from(rows, (i) => targetIds[i]! - a),
-      'int32',
-    );
-    const t = loss(
-      embeddingLookup(out, idx),
+    const t = decoderLossEval(
+      tf.gather(out, tf.tensor1d(Int32Array.from(rows), 'int32')),
       tf.slice(w.emb, [a, 0], [b - a, E]),
       tf.slice(w.bias, [a], [b - a]),
-      local,
+      tf.tensor1d(Int32Array.from(rows, (i) => targetIds[i]! - a), 'int32'),
       { rowHits: true },
     );
     // Its mean is over its own rows: weighted by their share of the batch.
     ce = tf.add(ce, tf.mul(t.ce, rows.length / N)) as tf.Scalar;
-    correct = tf.add(correct, tf.sum(tf.mul(tf.gather(headHits, idx), t.hits!))) as tf.Scalar;
-    t.correct.dispose();
-    t.hits!.dispose();
+    tailHits.push([rows, t.hits!]);
   });
-  h.correct.dispose();
-  headHits.dispose();
-  return { ce, correct };
+  return { ce, correct: countCorrect(h.hits!, headTarget, w.splits[0]!, tailHits) };
+}
+
+/**
+ * Training: one custom gradient for the whole split loss. Each part (the head, then each tail over
+ * its own rows) computes its loss and gradient block by block with the forward pass
+ * (decoderLoss.ts), and the parts' embedding gradients are joined into one [V, E] tensor. Left to
+ * autodiff, every slice of the embedding got its own gradient padded to the whole table, summed
+ * one by one: at 36,409 chords the wasm heap grew by 630 MB for the decoder alone, against about
+ * 200 MB this way, and the heap never gives memory back.
+ */
+function splitLossTrain(out: tf.Tensor2D, w: SplitWeights, targetIds: Int32Array): { ce: tf.Scalar; correct: tf.Scalar } {
+  const N = targetIds.length;
+  const s0 = w.splits[0]!;
+  const K = w.splits.length;
+  const { headTarget, rowsOf } = route(w, targetIds);
+  let correct: tf.Scalar | null = null;
+  const loss = tf.customGrad((...args: Array<tf.Tensor | ((save: tf.Tensor[]) => void)>) => {
+    const [o, emb, bias, tailW, tailB] = args as [tf.Tensor2D, tf.Tensor2D, tf.Tensor1D, tf.Tensor2D, tf.Tensor1D];
+    const E = emb.shape[1];
+    const head = headWeights({ ...w, emb, bias, tailW, tailB });
+    const headTargets = tf.tensor1d(headTarget, 'int32');
+    const h = lossWithGradients(o, head.W, head.b, headTargets, N, { rowHits: true });
+    for (const t of [head.W, head.b, headTargets]) t.dispose();
+    let ceSum = h.ceSum;
+    let dOut = h.dOut;
+    // The embedding's gradient, a part per span of words, joined once at the end.
+    const dEmb: tf.Tensor2D[] = [tf.tidy(() => tf.transpose(tf.slice(h.dEmbT, [0, 0], [E, s0])))];
+    const dBias: tf.Tensor1D[] = [tf.slice(h.dBias, [0], [s0])];
+    const tailHits: Array<[number[], tf.Tensor1D]> = [];
+    tails(w).forEach(([a, b], k) => {
+      const rows = rowsOf[k]!;
+      if (rows.length === 0) {
+        dEmb.push(tf.zeros([b - a, E]));
+        dBias.push(tf.zeros([b - a]));
+        return;
+      }
+      const idx = tf.tensor1d(Int32Array.from(rows), 'int32');
+      const inputs = [
+        tf.gather(o, idx),
+        tf.slice(emb, [a, 0], [b - a, E]),
+        tf.slice(bias, [a], [b - a]),
+        tf.tensor1d(Int32Array.from(rows, (i) => targetIds[i]! - a), 'int32'),
+      ] as const;
+      const t = lossWithGradients(...inputs, N, { rowHits: true });
+      inputs.forEach((x) => x.dispose());
+      const sum = tf.add(ceSum, t.ceSum) as tf.Scalar;
+      const scattered = tf.scatterND(tf.expandDims(idx, 1), t.dOut, [N, E]);
+      const dOutSum = tf.add(dOut, scattered) as tf.Tensor2D;
+      for (const x of [ceSum, t.ceSum, t.correct, dOut, scattered, t.dOut, idx]) x.dispose();
+      ceSum = sum;
+      dOut = dOutSum;
+      dEmb.push(tf.transpose(t.dEmbT));
+      t.dEmbT.dispose();
+      dBias.push(t.dBias);
+      tailHits.push([rows, t.rowHits!]);
+    });
+    correct = tf.keep(countCorrect(h.rowHits!, headTarget, s0, tailHits));
+    tailHits.forEach(([, hits]) => hits.dispose());
+    const dEmbAll = tf.concat(dEmb, 0) as tf.Tensor2D;
+    dEmb.forEach((t) => t.dispose());
+    const dTailW = tf.transpose(tf.slice(h.dEmbT, [0, s0], [E, K]));
+    const dTailB = tf.slice(h.dBias, [s0], [K]);
+    const dBiasAll = tf.concat(dBias, 0);
+    dBias.forEach((t) => t.dispose());
+    for (const t of [h.dEmbT, h.dBias, h.rowHits!, h.correct]) t.dispose();
+    const value = tf.div(ceSum, N) as tf.Scalar;
+    ceSum.dispose();
+    // Kept past the gradient's scope: the gradient function frees them.
+    return { value, gradFunc: scaledBy([dOut, dEmbAll, dBiasAll, dTailW, dTailB].map((t) => tf.keep(t))) };
+  });
+  const ce = loss(out, w.emb, w.bias, w.tailW, w.tailB) as tf.Scalar;
+  return { ce, correct: correct! };
 }
 
 /** Log-probabilities of every word, [n, V]: generation and the checks draw from these. */
