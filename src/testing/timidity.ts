@@ -20,7 +20,9 @@ export function renderWithTimidity(file: string): { seconds: number; peak: numbe
   try {
     const wav = path.join(dir, 'out.wav');
     // 16-bit mono at 22.05 kHz is enough to hear that it plays; -A300 keeps quiet files audible.
-    const r = spawnSync(bin, ['-c', cfg, '-Ow', '-o', wav, '-s', '22050', '--output-mono', '-A300', file], { encoding: 'utf8' });
+    const r = spawnSync(bin, ['-c', cfg, '-Ow', '-o', wav, '-s', '22050', '--output-mono', '-A300', file], {
+      encoding: 'utf8',
+    });
     if (r.status !== 0) throw new Error(`timidity failed on ${file}: ${(r.stderr || r.stdout).trim()}`);
     const buf = fs.readFileSync(wav);
     // The canonical 44-byte header timidity writes: data bytes at 40, 16-bit samples after it.

@@ -28,6 +28,11 @@ export interface Codec {
   stepsOf(words: readonly string[]): number;
   /** The rules generated text must obey, where the encoding has any (null: every word may follow any). */
   grammar(vocab: Vocab, rules: GrammarRules): NotewiseGrammar | null;
+  /**
+   * Without a grammar: whether a word sounds a note, so the generator can keep the opening rule
+   * (an unprompted piece opens with music) for this encoding too.
+   */
+  sounds?(word: string): boolean;
 }
 
 export function notewiseCodec(options: EncodingOptions): Codec {
@@ -66,6 +71,8 @@ export function chordwiseCodec(options: EncodingOptions): Codec {
     // One word a step, rests included.
     stepsOf: (words) => words.length,
     grammar: () => null,
+    // A chord word (`p…`, or `v…p…` with a solo part) sounds when any key is down; `rN` is a rest.
+    sounds: (word) => /^[pv]/.test(word) && word.includes('1'),
   };
 }
 

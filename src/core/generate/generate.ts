@@ -137,10 +137,18 @@ export function generate(
   const rands = Array.from({ length: B }, (_, b) => mulberry32((req.seed >>> 0) * 2654435761 + b * 40503 + 1));
   const out: number[][] = Array.from({ length: B }, () => []);
   const done = new Array<boolean>(B).fill(false);
+  // The opening rule where the encoding has no grammar (chordwise): silent steps before the first
+  // sounding word, per sample; Infinity once one has sounded.
+  const silentSteps = new Array<number>(B).fill(0);
+  const opensWithMusic = (b: number, i: number): boolean =>
+    !codec.sounds ||
+    silentSteps[b]! >= Number.POSITIVE_INFINITY ||
+    silentSteps[b]! < rules.openingSilence! ||
+    codec.sounds(vocab.words[i]!);
   const allowedFor = (b: number) => (i: number) => {
     if (i < 3) return false; // <pad> <unk> <eos>
     const g = grammars[b];
-    return g ? g.allowed(i) : true;
+    return g ? g.allowed(i) : opensWithMusic(b, i);
   };
 
   // Warm the state on the prompt, all of it at once.
@@ -174,6 +182,8 @@ export function generate(
       next[b] = id;
       out[b]!.push(id);
       grammars[b]?.push(id);
+      if (codec.sounds && silentSteps[b]! < Number.POSITIVE_INFINITY)
+        silentSteps[b] = codec.sounds(vocab.words[id]!) ? Number.POSITIVE_INFINITY : silentSteps[b]! + 1;
       const steps = grammars[b] ? grammars[b]!.steps - startSteps : out[b]!.length;
       if (steps >= targetSteps || out[b]!.length >= maxTokens) done[b] = true;
     }

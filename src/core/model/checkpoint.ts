@@ -52,7 +52,7 @@ async function writeTensors(file: string, tensors: Array<[string, tf.Tensor]>): 
     for (const [name, t] of tensors) {
       const data = (await t.data()) as Float32Array;
       const bytes = new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
-      for (let at = 0; at < bytes.length; ) at += fs.writeSync(fd, bytes, at, bytes.length - at);
+      for (let at = 0; at < bytes.length;) at += fs.writeSync(fd, bytes, at, bytes.length - at);
       entries.push({ name, shape: t.shape, offset });
       offset += data.length;
     }

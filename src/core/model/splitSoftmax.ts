@@ -89,17 +89,29 @@ function tidyScores(fn: () => { ce: tf.Scalar; correct: tf.Scalar }): { ce: tf.S
 }
 
 /** A row is right when the head ranks its word (or its tail) first and, for a tail word, its tail ranks it first too. */
-function countCorrect(headHits: tf.Tensor1D, headTarget: Int32Array, s0: number, tailHits: Array<[number[], tf.Tensor1D]>): tf.Scalar {
+function countCorrect(
+  headHits: tf.Tensor1D,
+  headTarget: Int32Array,
+  s0: number,
+  tailHits: Array<[number[], tf.Tensor1D]>,
+): tf.Scalar {
   return tf.tidy(() => {
     const isHeadRow = Float32Array.from(headTarget, (t) => (t < s0 ? 1 : 0));
     let correct = tf.sum(tf.mul(headHits, tf.tensor1d(isHeadRow))) as tf.Scalar;
     for (const [rows, hits] of tailHits)
-      correct = tf.add(correct, tf.sum(tf.mul(tf.gather(headHits, tf.tensor1d(Int32Array.from(rows), 'int32')), hits))) as tf.Scalar;
+      correct = tf.add(
+        correct,
+        tf.sum(tf.mul(tf.gather(headHits, tf.tensor1d(Int32Array.from(rows), 'int32')), hits)),
+      ) as tf.Scalar;
     return correct;
   });
 }
 
-function splitLossEval(out: tf.Tensor2D, w: SplitWeights, targetIds: Int32Array): { ce: tf.Scalar; correct: tf.Scalar } {
+function splitLossEval(
+  out: tf.Tensor2D,
+  w: SplitWeights,
+  targetIds: Int32Array,
+): { ce: tf.Scalar; correct: tf.Scalar } {
   const N = targetIds.length;
   const E = w.emb.shape[1];
   const { headTarget, rowsOf } = route(w, targetIds);
@@ -114,7 +126,10 @@ function splitLossEval(out: tf.Tensor2D, w: SplitWeights, targetIds: Int32Array)
       tf.gather(out, tf.tensor1d(Int32Array.from(rows), 'int32')),
       tf.slice(w.emb, [a, 0], [b - a, E]),
       tf.slice(w.bias, [a], [b - a]),
-      tf.tensor1d(Int32Array.from(rows, (i) => targetIds[i]! - a), 'int32'),
+      tf.tensor1d(
+        Int32Array.from(rows, (i) => targetIds[i]! - a),
+        'int32',
+      ),
       { rowHits: true },
     );
     // Its mean is over its own rows: weighted by their share of the batch.
@@ -132,7 +147,11 @@ function splitLossEval(out: tf.Tensor2D, w: SplitWeights, targetIds: Int32Array)
  * one by one: at 36,409 chords the wasm heap grew by 630 MB for the decoder alone, against about
  * 200 MB this way, and the heap never gives memory back.
  */
-function splitLossTrain(out: tf.Tensor2D, w: SplitWeights, targetIds: Int32Array): { ce: tf.Scalar; correct: tf.Scalar } {
+function splitLossTrain(
+  out: tf.Tensor2D,
+  w: SplitWeights,
+  targetIds: Int32Array,
+): { ce: tf.Scalar; correct: tf.Scalar } {
   const N = targetIds.length;
   const s0 = w.splits[0]!;
   const K = w.splits.length;
@@ -163,7 +182,10 @@ function splitLossTrain(out: tf.Tensor2D, w: SplitWeights, targetIds: Int32Array
         tf.gather(o, idx),
         tf.slice(emb, [a, 0], [b - a, E]),
         tf.slice(bias, [a], [b - a]),
-        tf.tensor1d(Int32Array.from(rows, (i) => targetIds[i]! - a), 'int32'),
+        tf.tensor1d(
+          Int32Array.from(rows, (i) => targetIds[i]! - a),
+          'int32',
+        ),
       ] as const;
       const t = lossWithGradients(...inputs, N, { rowHits: true });
       inputs.forEach((x) => x.dispose());
