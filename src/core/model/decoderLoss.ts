@@ -177,7 +177,7 @@ export function decoderLossEval(
       ces.push(blk.ce);
       hits.push(blk.hits);
     }
-    const hitRows = hits.length === 1 ? hits[0]! : (tf.concat(hits) as tf.Tensor1D);
+    const hitRows = joinRows(hits);
     const ce = tf.div(tf.addN(ces), N) as tf.Scalar;
     const correct = tf.sum(hitRows) as tf.Scalar;
     return (opts.rowHits ? { ce, correct, hits: hitRows } : { ce, correct }) as unknown as tf.TensorContainer;

@@ -107,13 +107,38 @@ function countCorrect(
   });
 }
 
+/**
+ * What a tail's loss reads: the rows whose target lies in it, its words' embeddings and biases, and
+ * the targets as ids within the tail. `idx` is the rows as a tensor, where the caller needs it too.
+ */
+function tailInputs(
+  out: tf.Tensor2D,
+  emb: tf.Tensor2D,
+  bias: tf.Tensor1D,
+  targetIds: Int32Array,
+  rows: number[],
+  a: number,
+  b: number,
+  idx: tf.Tensor1D = tf.tensor1d(Int32Array.from(rows), 'int32'),
+): [tf.Tensor2D, tf.Tensor2D, tf.Tensor1D, tf.Tensor1D] {
+  const E = emb.shape[1];
+  return [
+    tf.gather(out, idx),
+    tf.slice(emb, [a, 0], [b - a, E]),
+    tf.slice(bias, [a], [b - a]),
+    tf.tensor1d(
+      Int32Array.from(rows, (i) => targetIds[i]! - a),
+      'int32',
+    ),
+  ];
+}
+
 function splitLossEval(
   out: tf.Tensor2D,
   w: SplitWeights,
   targetIds: Int32Array,
 ): { ce: tf.Scalar; correct: tf.Scalar } {
   const N = targetIds.length;
-  const E = w.emb.shape[1];
   const { headTarget, rowsOf } = route(w, targetIds);
   const head = headWeights(w);
   const h = decoderLossEval(out, head.W, head.b, tf.tensor1d(headTarget, 'int32'), { rowHits: true });
@@ -122,16 +147,7 @@ function splitLossEval(
   tails(w).forEach(([a, b], k) => {
     const rows = rowsOf[k]!;
     if (rows.length === 0) return;
-    const t = decoderLossEval(
-      tf.gather(out, tf.tensor1d(Int32Array.from(rows), 'int32')),
-      tf.slice(w.emb, [a, 0], [b - a, E]),
-      tf.slice(w.bias, [a], [b - a]),
-      tf.tensor1d(
-        Int32Array.from(rows, (i) => targetIds[i]! - a),
-        'int32',
-      ),
-      { rowHits: true },
-    );
+    const t = decoderLossEval(...tailInputs(out, w.emb, w.bias, targetIds, rows, a, b), { rowHits: true });
     // Its mean is over its own rows: weighted by their share of the batch.
     ce = tf.add(ce, tf.mul(t.ce, rows.length / N)) as tf.Scalar;
     tailHits.push([rows, t.hits!]);
@@ -178,15 +194,7 @@ function splitLossTrain(
         return;
       }
       const idx = tf.tensor1d(Int32Array.from(rows), 'int32');
-      const inputs = [
-        tf.gather(o, idx),
-        tf.slice(emb, [a, 0], [b - a, E]),
-        tf.slice(bias, [a], [b - a]),
-        tf.tensor1d(
-          Int32Array.from(rows, (i) => targetIds[i]! - a),
-          'int32',
-        ),
-      ] as const;
+      const inputs = tailInputs(o, emb, bias, targetIds, rows, a, b, idx);
       const t = lossWithGradients(...inputs, N, { rowHits: true });
       inputs.forEach((x) => x.dispose());
       const sum = tf.add(ceSum, t.ceSum) as tf.Scalar;
