@@ -7,8 +7,10 @@
  *
  *   npm run bench -- music [--checkpoint REF|DIR] [--home DIR] [--corpus DIR] [--seed 1] [--samples 32]
  *                          [--pieces 16] [--length 60s] [--prompt-bars 8] [--prompt-words N]
- *                          [--temperature 1] [--top-n 5] [--trunc-prob 0.5] [--top-k K] [--top-p P]
+ *                          [--temperature T] [--top-n N] [--trunc-prob P] [--top-k K] [--top-p P]
  *                          [--backend auto] [--keep]
+ *
+ * Sampling left out is the checkpoint's encoding's default (shared/sampling.ts), as in `clara generate`.
  *
  * Everything is written to a fresh data folder under the system's temp folder (removed at the end
  * unless --keep). --home DIR resolves REF in that data folder (read only) and takes the run's test
@@ -24,7 +26,7 @@ import { encodePiece } from '../src/core/encoding';
 import { ClaraError, errorMessage } from '../src/core/errors';
 import { generateSamples } from '../src/core/generate/samples';
 import { checkSampling, type SamplingOptions } from '../src/core/generate/sampler';
-import { DEFAULT_SAMPLING } from '../src/shared/sampling';
+import { resolveSampling, type SamplingRequest } from '../src/shared/sampling';
 import { importPaths } from '../src/core/import/importer';
 import { initBackend, parseBackendChoice } from '../src/core/model/backend';
 import { readCheckpointMeta } from '../src/core/model/checkpoint';
@@ -87,18 +89,18 @@ async function main(): Promise<void> {
   const seconds = length.seconds;
   const promptBars = intOpt('prompt-bars', 8, 1, 1000);
   const promptWords = has('prompt-words') ? intOpt('prompt-words', 200, 1, 100_000) : null;
-  const topK = numOpt('top-k');
-  const topP = numOpt('top-p');
-  const temperature = numOpt('temperature') ?? DEFAULT_SAMPLING.temperature;
-  const sampling: SamplingOptions = checkSampling(
-    topK !== undefined || topP !== undefined
-      ? { temperature, topK, topP }
-      : {
-          temperature,
-          topN: numOpt('top-n') ?? DEFAULT_SAMPLING.topN,
-          truncProb: numOpt('trunc-prob') ?? DEFAULT_SAMPLING.truncProb,
-        },
-  );
+  // Left out, a setting is the checkpoint's encoding's default (resolved once its meta is read).
+  const asked: SamplingRequest = {};
+  for (const [flag, field] of [
+    ['temperature', 'temperature'],
+    ['top-n', 'topN'],
+    ['trunc-prob', 'truncProb'],
+    ['top-k', 'topK'],
+    ['top-p', 'topP'],
+  ] as const) {
+    const v = numOpt(flag);
+    if (v !== undefined) asked[field] = v;
+  }
   const backend = await initBackend(parseBackendChoice(opt('backend', 'auto')));
 
   // 1. Which checkpoint, and which corpus and selection it was trained on.
@@ -153,6 +155,7 @@ async function main(): Promise<void> {
     );
   }
   const meta = readCheckpointMeta(cpPath);
+  const sampling: SamplingOptions = checkSampling(resolveSampling(asked, meta.encoding));
   const trainer = (meta.trainer ?? {}) as { step?: number; bestValLoss?: number | null };
 
   // 2. A fresh data folder with the corpus and the checkpoint registered, so generation runs as `clara generate` does.

@@ -23,8 +23,13 @@ describe('one option schema', () => {
     expect(o).toMatchObject({ evalEvery: 5, checkpointEverySec: 9, composers: ['Bach', 'Chopin'] });
     const g = parse(generateOptions, ['-n', '2', '--top-k', '5', '--include-prompt']);
     expect(g).toMatchObject({ count: 2, topK: 5, includePrompt: true, checkpoint: 'best', promptWords: 200 });
-    expect(samplingOf(g)).toEqual({ temperature: 1, topK: 5, topP: undefined });
-    expect(samplingOf(parse(generateOptions, []))).toEqual({ temperature: 1, topN: 5, truncProb: 0.5 });
+    expect(samplingOf(g)).toEqual({ topK: 5 });
+    // Nothing asked: the checkpoint's encoding decides when it is loaded (resolveSampling).
+    expect(samplingOf(parse(generateOptions, []))).toEqual({});
+    expect(samplingOf(parse(generateOptions, ['--temperature', '0.9', '--top-n', '3']))).toEqual({
+      temperature: 0.9,
+      topN: 3,
+    });
   });
 
   it('refuses a bad value in one line naming the flag', () => {

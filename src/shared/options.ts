@@ -6,7 +6,7 @@
  */
 import { z } from 'zod';
 import { DEFAULT_SAMPLE_FREQ, ENCODING_NAMES } from './encodings';
-import { DEFAULT_SAMPLING } from './sampling';
+import { CLARA_TRUNCATION, type SamplingRequest } from './sampling';
 import { SOLO_IDS } from './instruments';
 
 /** How an option appears on the command line, beyond what its name and schema say. */
@@ -203,13 +203,13 @@ export const generateOptions = z
       .number()
       .min(0)
       .max(10)
-      .default(DEFAULT_SAMPLING.temperature)
-      .meta(meta({ description: 'softmax temperature (0: greedy)', arg: 't' })),
+      .optional()
+      .meta(meta({ description: 'softmax temperature (0: greedy; default 1)', arg: 't' })),
     topN: int(1, 100_000)
       .optional()
       .meta(
         meta({
-          description: `Clara's truncated sampling: draw among the top n (default ${DEFAULT_SAMPLING.topN} unless --top-k or --top-p)`,
+          description: `Clara's truncated sampling: draw among the top n (${CLARA_TRUNCATION.topN} when only --trunc-prob is given; default for notewise models, which take top ${CLARA_TRUNCATION.topN} at ${CLARA_TRUNCATION.truncProb}; chordwise ones draw from the whole distribution)`,
           arg: 'n',
         }),
       ),
@@ -217,8 +217,13 @@ export const generateOptions = z
       .number()
       .min(0)
       .max(1)
-      .default(DEFAULT_SAMPLING.truncProb)
-      .meta(meta({ description: 'probability of drawing among the top n (else the top word)', arg: 'p' })),
+      .optional()
+      .meta(
+        meta({
+          description: `probability of drawing among the top n, else the top word (${CLARA_TRUNCATION.truncProb} when only --top-n is given)`,
+          arg: 'p',
+        }),
+      ),
     topK: int(1, 100_000)
       .optional()
       .meta(meta({ description: 'plain top-k sampling', arg: 'k' })),
@@ -236,17 +241,14 @@ export const generateOptions = z
   .strict();
 export type GenerateOptionValues = z.output<typeof generateOptions>;
 
-/** Clara's truncated sampling unless plain top-k or nucleus sampling is asked for. */
-export function samplingOf(o: Pick<GenerateOptionValues, 'temperature' | 'topN' | 'truncProb' | 'topK' | 'topP'>): {
-  temperature: number;
-  topN?: number;
-  truncProb?: number;
-  topK?: number;
-  topP?: number;
-} {
-  return o.topK !== undefined || o.topP !== undefined
-    ? { temperature: o.temperature, topK: o.topK, topP: o.topP }
-    : { temperature: o.temperature, topN: o.topN ?? DEFAULT_SAMPLING.topN, truncProb: o.truncProb };
+/** The sampling asked for; what is left out the model's encoding decides when it is loaded (resolveSampling). */
+export function samplingOf(
+  o: Pick<GenerateOptionValues, 'temperature' | 'topN' | 'truncProb' | 'topK' | 'topP'>,
+): SamplingRequest {
+  const asked: SamplingRequest = {};
+  for (const k of ['temperature', 'topN', 'truncProb', 'topK', 'topP'] as const)
+    if (o[k] !== undefined) asked[k] = o[k];
+  return asked;
 }
 
 /**

@@ -51,7 +51,7 @@ export function generatedWindows(
   onProgress?: (done: number, total: number) => void,
 ): Int32Array[] {
   const batch = a.batch ?? 32;
-  const sampling = a.sampling ?? DEFAULT_SAMPLING;
+  const sampling = a.sampling ?? DEFAULT_SAMPLING[codec.name];
   const out: Int32Array[] = [];
   for (let at = 0; at < a.count; at += batch) {
     const n = Math.min(batch, a.count - at);

@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { midiFilesUnder, sharedCorpora } from '../../testing/corpora';
 import { bundledModelDir } from '../corpus/demo';
+import { ChordwiseGrammar } from '../generate/chordwiseGrammar';
 import { NotewiseGrammar } from '../generate/grammar';
 import { readMidi } from '../midi/read';
 import { readCheckpointMeta } from '../model/checkpoint';
@@ -79,10 +80,10 @@ describe('codec', () => {
     expect(top).toEqual([...top].sort((a, b) => b - a));
   });
 
-  it('only notewise has a grammar', () => {
+  it('each encoding has its grammar', () => {
     const vocab = Vocab.notewise(o, true);
     expect(codecFor('notewise', o).grammar(vocab, {})).toBeInstanceOf(NotewiseGrammar);
-    expect(codecFor('chordwise', o).grammar(vocab, {})).toBeNull();
+    expect(codecFor('chordwise', o).grammar(vocab, {})).toBeInstanceOf(ChordwiseGrammar);
   });
 
   it("a checkpoint's saved encoding is its codec: the shipped model's vocabulary comes back word for word", () => {

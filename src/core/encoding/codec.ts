@@ -1,4 +1,5 @@
-import { NotewiseGrammar, type GrammarRules } from '../generate/grammar';
+import { ChordwiseGrammar } from '../generate/chordwiseGrammar';
+import { NotewiseGrammar, type Grammar, type GrammarRules } from '../generate/grammar';
 import { Vocab } from '../train/vocab';
 import { decodeChordwise, encodeChordwise } from './chordwise';
 import { decodeNotewise, encodeNotewise, type DecodeReport } from './notewise';
@@ -26,13 +27,8 @@ export interface Codec {
   vocabulary(withSolo: boolean, trainWords: Iterable<readonly string[]>): Vocab;
   /** Music steps that some words span. */
   stepsOf(words: readonly string[]): number;
-  /** The rules generated text must obey, where the encoding has any (null: every word may follow any). */
-  grammar(vocab: Vocab, rules: GrammarRules): NotewiseGrammar | null;
-  /**
-   * Without a grammar: whether a word sounds a note, so the generator can keep the opening rule
-   * (an unprompted piece opens with music) for this encoding too.
-   */
-  sounds?(word: string): boolean;
+  /** The rules generated text obeys. */
+  grammar(vocab: Vocab, rules: GrammarRules): Grammar;
 }
 
 export function notewiseCodec(options: EncodingOptions): Codec {
@@ -70,9 +66,7 @@ export function chordwiseCodec(options: EncodingOptions): Codec {
     },
     // One word a step, rests included.
     stepsOf: (words) => words.length,
-    grammar: () => null,
-    // A chord word (`p…`, or `v…p…` with a solo part) sounds when any key is down; `rN` is a rest.
-    sounds: (word) => /^[pv]/.test(word) && word.includes('1'),
+    grammar: (vocab, rules) => new ChordwiseGrammar(vocab, rules),
   };
 }
 

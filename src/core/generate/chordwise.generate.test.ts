@@ -44,7 +44,7 @@ describe('a chordwise model', () => {
       bpm: 120,
     });
     expect(s!.tokens).toBe(96);
-    // No grammar: every word is one step of 1/4 quarter (chordwise's default resolution) at 120 bpm.
+    // One word a step: each is 1/4 quarter (chordwise's default resolution) at 120 bpm.
     expect(meta.encodingOptions.sampleFreq).toBe(4);
     expect(s!.durationS).toBeCloseTo((96 * 0.5) / 4, 9);
     const ours = readMidi(fs.readFileSync(s!.file), { pedal: false });

@@ -130,83 +130,73 @@ export function generate(
   };
   const grammars = Array.from({ length: B }, () => codec.grammar(vocab, rules));
   for (const g of grammars) {
-    for (const id of promptIds) g?.push(id);
-    g?.beginGenerated();
+    for (const id of promptIds) g.push(id);
+    g.beginGenerated();
   }
-  const startSteps = grammars[0]?.steps ?? 0;
+  const startSteps = grammars[0]!.steps;
   const rands = Array.from({ length: B }, (_, b) => mulberry32((req.seed >>> 0) * 2654435761 + b * 40503 + 1));
   const out: number[][] = Array.from({ length: B }, () => []);
   const done = new Array<boolean>(B).fill(false);
-  // The opening rule where the encoding has no grammar (chordwise): silent steps before the first
-  // sounding word, per sample; Infinity once one has sounded.
-  const silentSteps = new Array<number>(B).fill(0);
-  const opensWithMusic = (b: number, i: number): boolean =>
-    !codec.sounds ||
-    silentSteps[b]! >= Number.POSITIVE_INFINITY ||
-    silentSteps[b]! < rules.openingSilence! ||
-    codec.sounds(vocab.words[i]!);
-  const allowedFor = (b: number) => (i: number) => {
-    if (i < 3) return false; // <pad> <unk> <eos>
-    const g = grammars[b];
-    return g ? g.allowed(i) : opensWithMusic(b, i);
-  };
+  const allowedFor = (b: number) => (i: number) => i >= 3 && grammars[b]!.allowed(i); // not <pad> <unk> <eos>
 
-  // Warm the state on the prompt, all of it at once.
+  // The output layer scores only the last position: a prompt's earlier logits are never read, and
+  // at a chordwise vocabulary they were [prompt × samples × 36k] floats.
+  const decoder = model.decoder();
   let state = model.zeroState(B);
-  const first = tidyKeep(() => {
-    const tokens = tf.tensor2d(
-      Array.from(promptIds, (id) => Array(B).fill(id) as number[]),
-      [promptIds.length, B],
-      'int32',
-    );
-    const r = model.logits(tokens, state);
-    const last = tf.slice(r.logits, [(promptIds.length - 1) * B, 0], [B, -1]);
-    return { last, state: r.state };
-  });
-  disposeStates(state);
-  state = first.state;
-  let logits = first.last.dataSync() as Float32Array;
-  first.last.dispose();
-  const V = vocab.size;
-
-  for (let n = 0; n < maxTokens; n++) {
-    const next = new Int32Array(B);
-    for (let b = 0; b < B; b++) {
-      if (done[b]) {
-        next[b] = vocab.eos;
-        continue;
-      }
-      const row = logits.subarray(b * V, (b + 1) * V);
-      grammars[b]?.bias(row);
-      const id = sampleIndex(row, req.sampling, rands[b]!, allowedFor(b));
-      next[b] = id;
-      out[b]!.push(id);
-      grammars[b]?.push(id);
-      if (codec.sounds && silentSteps[b]! < Number.POSITIVE_INFINITY)
-        silentSteps[b] = codec.sounds(vocab.words[id]!) ? Number.POSITIVE_INFINITY : silentSteps[b]! + 1;
-      const steps = grammars[b] ? grammars[b]!.steps - startSteps : out[b]!.length;
-      if (steps >= targetSteps || out[b]!.length >= maxTokens) done[b] = true;
-    }
-    onProgress?.(n + 1, maxTokens);
-    if (done.every(Boolean)) break;
+  const step = (tokens: () => tf.Tensor2D): Float32Array => {
     const r = tidyKeep(() => {
-      const x = model.logits(tf.tensor2d(next, [1, B], 'int32'), state);
-      return { logits: x.logits, state: x.state };
+      const x = model.encode(tokens(), state);
+      const [T, , E] = x.output.shape;
+      const last = tf.reshape(tf.slice(x.output, [T - 1, 0, 0], [1, B, E]), [B, E]) as tf.Tensor2D;
+      return { logits: decoder.logits(last), state: x.state };
     });
     disposeStates(state);
     state = r.state;
-    logits = r.logits.dataSync() as Float32Array;
+    const logits = r.logits.dataSync() as Float32Array;
     r.logits.dispose();
+    return logits;
+  };
+  try {
+    // Warm the state on the prompt, all of it at once.
+    let logits = step(() =>
+      tf.tensor2d(
+        Array.from(promptIds, (id) => Array(B).fill(id) as number[]),
+        [promptIds.length, B],
+        'int32',
+      ),
+    );
+    const V = vocab.size;
+    for (let n = 0; n < maxTokens; n++) {
+      const next = new Int32Array(B);
+      for (let b = 0; b < B; b++) {
+        if (done[b]) {
+          next[b] = vocab.eos;
+          continue;
+        }
+        const row = logits.subarray(b * V, (b + 1) * V);
+        grammars[b]!.bias(row);
+        const id = sampleIndex(row, req.sampling, rands[b]!, allowedFor(b));
+        next[b] = id;
+        out[b]!.push(id);
+        grammars[b]!.push(id);
+        if (grammars[b]!.steps - startSteps >= targetSteps || out[b]!.length >= maxTokens) done[b] = true;
+      }
+      onProgress?.(n + 1, maxTokens);
+      if (done.every(Boolean)) break;
+      logits = step(() => tf.tensor2d(next, [1, B], 'int32'));
+    }
+  } finally {
+    disposeStates(state);
+    decoder.dispose();
   }
-  disposeStates(state);
 
   const written = req.includePrompt && req.prompt?.length ? req.prompt : [];
   return out.map((ids, index) => {
-    const words = [...vocab.wordsOf(ids), ...(grammars[index]?.closing() ?? [])];
+    const g = grammars[index]!;
+    const words = [...vocab.wordsOf(ids), ...g.closing()];
     const { notes } = codec.decode([...written, ...words], req.velocity);
-    // Music time includes rests: the grammar counted them as it went, where there is one; else the codec counts.
-    const g = grammars[index];
-    const steps = g ? g.steps - (written.length ? 0 : startSteps) + 1 : codec.stepsOf([...written, ...words]);
+    // Music time includes rests: the grammar counted them as it went.
+    const steps = g.musicSteps(written.length ? 0 : startSteps);
     const file = writeMidiCounted(notes, options, {
       tempo,
       solo: req.solo,

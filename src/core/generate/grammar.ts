@@ -37,13 +37,32 @@ export interface GrammarRules {
 }
 
 /**
+ * The rules an encoding's generated text obeys, read word by word: the prompt is pushed first, then
+ * each generated word after its logits were biased and only allowed words were drawn.
+ */
+export interface Grammar {
+  /** Music steps the text has passed, prompt included. */
+  readonly steps: number;
+  allowed(i: number): boolean;
+  /** Adjusts the next word's logits in place before the draw. */
+  bias(logits: Float32Array | number[]): void;
+  push(i: number): void;
+  /** The prompt has been read: from here on words are generated, and the opening rule applies. */
+  beginGenerated(): void;
+  /** Words that leave nothing hanging at the end. */
+  closing(): string[];
+  /** Steps the music spans from step `since` on, with what `closing` adds. */
+  musicSteps(since: number): number;
+}
+
+/**
  * What may come next in notewise text, so generated music is always playable: an `end` only for a
  * sounding note, no second start of a key that still sounds, no special tokens; it counts time.
  * With note limits it also keeps every note within the lengths the corpus knows (a note the model
  * forgets to end would otherwise lock its key for the rest of the piece), and it can forbid a
  * silent opening.
  */
-export class NotewiseGrammar {
+export class NotewiseGrammar implements Grammar {
   private readonly kind: Kind[];
   /** Key id → the vocabulary id of its `end` word. */
   private readonly endId: number[] = [];
@@ -189,6 +208,11 @@ export class NotewiseGrammar {
   closing(): string[] {
     const ends = [...this.startedAt.keys()].map((key) => `end${this.keyName[key]}`);
     return ends.length ? [...ends, 'wait1'] : [];
+  }
+
+  /** The closing `wait1`, or the step the last notes start in, counts. */
+  musicSteps(since: number): number {
+    return this.steps - since + 1;
   }
 
   /** Notes started since `beginGenerated`. */

@@ -17,13 +17,16 @@ import { DEFAULT_SOLO, soloById, soloByProgram, type SoloId, type SoloInstrument
 import type { TrackInfo } from '../midi/types';
 
 // The catalog owns how samples are stored; these are re-exported for generation's callers.
+import { resolveSampling, type SamplingRequest } from '../../shared/sampling';
 export type { PromptSpec, SampleQuery, SampleRow, SampleSort } from '../catalog/samples';
 
 export interface GenerateSamplesArgs extends Omit<
   GenerateRequest,
-  'prompt' | 'key' | 'tempo' | 'timeSignature' | 'noteLimits' | 'solo'
+  'prompt' | 'key' | 'tempo' | 'timeSignature' | 'noteLimits' | 'solo' | 'sampling'
 > {
   checkpoint: string;
+  /** What is left out is the checkpoint's encoding's default. */
+  sampling?: SamplingRequest;
   prompt: PromptSpec;
   promptWords?: number;
   outDir?: string;
@@ -145,12 +148,14 @@ export function generateSamples(
     const bpm = args.bpm ?? timing?.bpm ?? meta.typicalBpm ?? 120;
     const timeSignature = timing ? { numerator: timing.numerator, denominator: timing.denominator } : undefined;
     const solo = chooseSolo(catalog, args.solo, prompt.solo);
+    const sampling = resolveSampling(args.sampling ?? {}, meta.encoding);
     const samples = generate(
       model,
       vocab,
       codec,
       {
         ...args,
+        sampling,
         prompt: words,
         noteLimits: meta.noteLimits,
         tempo: bpm,
@@ -167,7 +172,7 @@ export function generateSamples(
     const createdAt = new Date().toISOString();
     const promptJson = { ...args.prompt, words: words.length };
     const options: SampleOptions = {
-      sampling: args.sampling,
+      sampling,
       tokens: args.tokens ?? null,
       seconds: args.seconds ?? null,
       tempo: bpm,

@@ -1,7 +1,7 @@
 import type { BatchRows } from './batchRows';
 import { decoderLoss, decoderLossEval } from './decoderLoss';
 import { embeddingDropMask } from './embeddingDropout';
-import { splitLogProbs, splitLoss, type SplitWeights } from './splitSoftmax';
+import { splitDecoder, splitLoss, type OutputDecoder, type SplitWeights } from './splitSoftmax';
 import { embeddingLookup } from './embeddingLookup';
 import { lockedDropout } from './lockedDropout';
 import { lstmInfer, lstmTrain, type LstmState } from './lstm';
@@ -148,11 +148,6 @@ export class AwdLstm {
     return tf.reshape(rows, [T, B, this.config.embSize]) as tf.Tensor3D;
   }
 
-  private decode(out: tf.Tensor3D): tf.Tensor2D {
-    const [T, B, E] = out.shape;
-    return tf.add(tf.matMul(tf.reshape(out, [T * B, E]), tf.transpose(this.emb)), this.decBias) as tf.Tensor2D;
-  }
-
   /**
    * Training forward pass: returns the regularised loss (differentiable in every variable) and the
    * next hidden states (detached). `seed` varies the dropout masks from step to step. Given `rows`,
@@ -229,13 +224,29 @@ export class AwdLstm {
     return { ce: ce as tf.Scalar, correct: correct as tf.Scalar, state: next };
   }
 
-  /** Next-token logits for every position, without dropout: used by evaluation and generation. */
+  /**
+   * The output layer for inference, its weights prepared once: generation scores every step with
+   * it and disposes it after. The weights are read when it is made, so it goes stale on training.
+   */
+  decoder(): OutputDecoder {
+    if (this.tail) return splitDecoder(this.splitWeights());
+    const eT = tf.tidy(() => tf.transpose(this.emb)) as tf.Tensor2D;
+    return {
+      logits: (out) => tf.tidy(() => tf.add(tf.matMul(out, eT), this.decBias) as tf.Tensor2D),
+      dispose: () => eT.dispose(),
+    };
+  }
+
+  /** Next-token logits for every position, without dropout: what the checks compare. */
   logits(tokens: tf.Tensor2D, state: LstmState[]): { logits: tf.Tensor2D; state: LstmState[] } {
     const { output, state: next } = this.encode(tokens, state);
-    if (!this.tail) return { logits: this.decode(output), state: next };
     const [T, B, E] = output.shape;
-    // Log-probabilities are logits too: the softmax of them is the model's distribution.
-    return { logits: splitLogProbs(tf.reshape(output, [T * B, E]) as tf.Tensor2D, this.splitWeights()), state: next };
+    const d = this.decoder();
+    try {
+      return { logits: d.logits(tf.reshape(output, [T * B, E]) as tf.Tensor2D), state: next };
+    } finally {
+      d.dispose();
+    }
   }
 
   /** The last LSTM layer's output [T, B, E] without dropout: what the critic and classifiers read. */

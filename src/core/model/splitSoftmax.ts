@@ -226,21 +226,53 @@ function splitLossTrain(
   return { ce, correct: correct! };
 }
 
-/** Log-probabilities of every word, [n, V]: generation and the checks draw from these. */
-export function splitLogProbs(out: tf.Tensor2D, w: SplitWeights): tf.Tensor2D {
-  return tf.tidy(() => {
-    const s0 = w.splits[0]!;
-    const head = headWeights(w);
-    const headLogp = tf.logSoftmax(tf.add(tf.matMul(out, tf.transpose(head.W)), head.b)) as tf.Tensor2D;
-    const [n] = out.shape;
-    const E = w.emb.shape[1];
-    const parts: tf.Tensor2D[] = [tf.slice(headLogp, [0, 0], [n, s0])];
-    tails(w).forEach(([a, b], k) => {
-      const within = tf.logSoftmax(
-        tf.add(tf.matMul(out, tf.transpose(tf.slice(w.emb, [a, 0], [b - a, E]))), tf.slice(w.bias, [a], [b - a])),
-      );
-      parts.push(tf.add(within, tf.slice(headLogp, [0, s0 + k], [n, 1])) as tf.Tensor2D);
-    });
-    return tf.concat(parts, 1) as tf.Tensor2D;
+/**
+ * Scores rows of LSTM output against every word, with weights prepared once: generation scores one
+ * row per sample per step, and transposing the tied [V, E] embedding on each call cost more than the
+ * step itself (108 ms a step at 36,409 words on wasm, whose transposed-operand matmul is as slow).
+ */
+export interface OutputDecoder {
+  /** Logits (or log-probabilities, which are logits too) of every word, [n, V]. */
+  logits(out: tf.Tensor2D): tf.Tensor2D;
+  dispose(): void;
+}
+
+/** The split softmax's exact log-probabilities, its head and tail weights transposed once. */
+export function splitDecoder(w: SplitWeights): OutputDecoder {
+  const s0 = w.splits[0]!;
+  const E = w.emb.shape[1];
+  const head = tf.tidy(() => {
+    const h = headWeights(w);
+    return { wT: tf.transpose(h.W) as tf.Tensor2D, b: h.b };
   });
+  const tailW = tails(w).map(([a, b]) =>
+    tf.tidy(() => ({
+      wT: tf.transpose(tf.slice(w.emb, [a, 0], [b - a, E])) as tf.Tensor2D,
+      b: tf.slice(w.bias, [a], [b - a]) as tf.Tensor1D,
+    })),
+  );
+  return {
+    logits: (out) =>
+      tf.tidy(() => {
+        const [n] = out.shape;
+        const headLogp = tf.logSoftmax(tf.add(tf.matMul(out, head.wT), head.b)) as tf.Tensor2D;
+        const parts: tf.Tensor2D[] = [tf.slice(headLogp, [0, 0], [n, s0])];
+        tailW.forEach((t, k) => {
+          const within = tf.logSoftmax(tf.add(tf.matMul(out, t.wT), t.b));
+          parts.push(tf.add(within, tf.slice(headLogp, [0, s0 + k], [n, 1])) as tf.Tensor2D);
+        });
+        return tf.concat(parts, 1) as tf.Tensor2D;
+      }),
+    dispose: () => tf.dispose([head.wT, head.b, ...tailW.flatMap((t) => [t.wT, t.b])]),
+  };
+}
+
+/** Log-probabilities of every word, [n, V], for one call: the checks compare these with the dense path. */
+export function splitLogProbs(out: tf.Tensor2D, w: SplitWeights): tf.Tensor2D {
+  const d = splitDecoder(w);
+  try {
+    return d.logits(out);
+  } finally {
+    d.dispose();
+  }
 }

@@ -3,7 +3,6 @@ import userEvent from '@testing-library/user-event';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { schemas, type NoteArrays, type RunInfo, type SampleRow } from '../../../shared/api';
 import { SOLO_INSTRUMENTS } from '../../../shared/instruments';
-import { DEFAULT_SAMPLING } from '../../../shared/sampling';
 import Samples from './Samples.svelte';
 
 // The view talks to the studio only through api.ts: a fake studio with two samples and one run
@@ -105,8 +104,6 @@ describe('Samples: the Generate dialog', () => {
       checkpoint: 'best',
       prompt: { kind: 'none' },
       seconds: 60,
-      temperature: DEFAULT_SAMPLING.temperature,
-      topN: DEFAULT_SAMPLING.topN,
       count: 2,
       seed: expect.any(Number),
       key: 'D minor',
@@ -124,6 +121,17 @@ describe('Samples: the Generate dialog', () => {
     expect(payload).not.toHaveProperty('bpm');
     expect(payload).not.toHaveProperty('includePrompt');
     expect(payload).not.toHaveProperty('solo');
+    // Sampling left blank is the model's encoding's default, decided when the checkpoint loads.
+    expect(payload).not.toHaveProperty('temperature');
+    expect(payload).not.toHaveProperty('topN');
+  });
+
+  it('sends the temperature and top n a musician types', async () => {
+    const { user, form } = await openGenerate();
+    await user.type(within(form).getByTestId('temperature'), '0.8');
+    await user.type(within(form).getByTestId('top-n'), '3');
+    await user.click(within(form).getByTestId('generate'));
+    expect(sent()).toMatchObject({ temperature: 0.8, topN: 3 });
   });
 
   it('offers every solo instrument of the table by name, after the engine’s own choice', async () => {
