@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import { ClaraError } from '../errors';
 import { Adam } from '../model/adam';
 import * as tf from '../model/tf';
+import { variableOf } from '../model/tidy';
 import { mulberry32, shuffled } from '../train/rng';
 
 export interface HeadTrainOptions {
@@ -51,14 +52,20 @@ export class ClassifierHead {
     const k2 = Math.sqrt(6 / (H + K));
     this.params.set(
       'w1',
-      tf.variable(tf.randomUniform([D, H], -k1, k1, 'float32', seed), true, `head_w1_${Math.random()}`),
+      variableOf(() => tf.randomUniform([D, H], -k1, k1, 'float32', seed), true, `head_w1_${Math.random()}`),
     );
-    this.params.set('b1', tf.variable(tf.zeros([H]), true, `head_b1_${Math.random()}`));
+    this.params.set(
+      'b1',
+      variableOf(() => tf.zeros([H]), true, `head_b1_${Math.random()}`),
+    );
     this.params.set(
       'w2',
-      tf.variable(tf.randomUniform([H, K], -k2, k2, 'float32', seed + 1), true, `head_w2_${Math.random()}`),
+      variableOf(() => tf.randomUniform([H, K], -k2, k2, 'float32', seed + 1), true, `head_w2_${Math.random()}`),
     );
-    this.params.set('b2', tf.variable(tf.zeros([K]), true, `head_b2_${Math.random()}`));
+    this.params.set(
+      'b2',
+      variableOf(() => tf.zeros([K]), true, `head_b2_${Math.random()}`),
+    );
   }
 
   private logits(x: tf.Tensor2D, dropout: number, seed: number): tf.Tensor2D {

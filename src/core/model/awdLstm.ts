@@ -7,6 +7,7 @@ import { lockedDropout } from './lockedDropout';
 import { lstmInfer, lstmTrain, type LstmState } from './lstm';
 import { layerSizes, type ModelConfig } from './presets';
 import * as tf from './tf';
+import { variableOf } from './tidy';
 import { weightDrop } from './weightDrop';
 
 export interface LayerParams {
@@ -43,48 +44,42 @@ export class AwdLstm {
     seed = 1,
   ) {
     const { vocabSize: V, embSize: E } = config;
-    this.emb = tf.variable(
-      tf.randomUniform([V, E], -0.1, 0.1, 'float32', seed),
-      true,
-      'emb',
-    ) as tf.Variable<tf.Rank.R2>;
-    this.decBias = tf.variable(tf.zeros([V]), true, 'dec_b') as tf.Variable<tf.Rank.R1>;
+    this.emb = variableOf(() => tf.randomUniform([V, E], -0.1, 0.1, 'float32', seed), true, 'emb');
+    this.decBias = variableOf(() => tf.zeros([V]), true, 'dec_b');
     this.layers = layerSizes(config).map(({ input, hidden }, l) => {
       const k = 1 / Math.sqrt(hidden);
       // PyTorch's nn.LSTM initialisation, which awd-lstm-lm keeps: weights U(±1/√H), and the bias is
       // its two biases (input and hidden) summed, each U(±1/√H). A forget-gate bias of 1 made
       // training spike near the peak learning rate (validation loss 5–7 at steps 20–40, in PyTorch
       // as in ours) and cost ~0.2–0.4 nats at equal tokens: bench/torch-compare.ts.
-      const bias = tf.tidy(() =>
-        tf.add(
-          tf.randomUniform([4 * hidden], -k, k, 'float32', seed * 100 + 50 + 2 * l),
-          tf.randomUniform([4 * hidden], -k, k, 'float32', seed * 100 + 51 + 2 * l),
-        ),
-      );
       return {
-        wx: tf.variable(
-          tf.randomUniform([input, 4 * hidden], -k, k, 'float32', seed * 100 + 2 * l + 1),
+        wx: variableOf(
+          () => tf.randomUniform([input, 4 * hidden], -k, k, 'float32', seed * 100 + 2 * l + 1),
           true,
           `l${l}_wx`,
-        ) as tf.Variable<tf.Rank.R2>,
-        wh: tf.variable(
-          tf.randomUniform([hidden, 4 * hidden], -k, k, 'float32', seed * 100 + 2 * l + 2),
+        ),
+        wh: variableOf(
+          () => tf.randomUniform([hidden, 4 * hidden], -k, k, 'float32', seed * 100 + 2 * l + 2),
           true,
           `l${l}_wh`,
-        ) as tf.Variable<tf.Rank.R2>,
-        b: tf.variable(bias, true, `l${l}_b`) as tf.Variable<tf.Rank.R1>,
+        ),
+        b: variableOf(
+          () =>
+            tf.add(
+              tf.randomUniform([4 * hidden], -k, k, 'float32', seed * 100 + 50 + 2 * l),
+              tf.randomUniform([4 * hidden], -k, k, 'float32', seed * 100 + 51 + 2 * l),
+            ),
+          true,
+          `l${l}_b`,
+        ),
       };
     });
     const K = config.softmaxSplits?.length ?? 0;
     this.tail = K
       ? {
           // Like the embedding rows they sit beside in the head's softmax.
-          w: tf.variable(
-            tf.randomUniform([K, E], -0.1, 0.1, 'float32', seed * 100 + 99),
-            true,
-            'tail_w',
-          ) as tf.Variable<tf.Rank.R2>,
-          b: tf.variable(tf.zeros([K]), true, 'tail_b') as tf.Variable<tf.Rank.R1>,
+          w: variableOf(() => tf.randomUniform([K, E], -0.1, 0.1, 'float32', seed * 100 + 99), true, 'tail_w'),
+          b: variableOf(() => tf.zeros([K]), true, 'tail_b'),
         }
       : null;
   }
