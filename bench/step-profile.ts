@@ -9,7 +9,7 @@
  *
  * 167 is the notewise vocabulary with dynamics; 7,670 the chordwise one of the 36-piece demo corpus;
  * 36,409 the chordwise one of piano-midi.de at 4 steps per quarter (npm run bench -- chordwise-vocab).
- * A phase that cannot run (the one-hot matrix of a large vocabulary outgrows the wasm heap) says why.
+ * A phase that cannot run (the dense decoder of a large vocabulary outgrows the wasm heap) says why.
  */
 import { Adam } from '../src/core/model/adam';
 import { AwdLstm } from '../src/core/model/awdLstm';
@@ -100,6 +100,9 @@ async function corpusTargets(V: number, n: number): Promise<Int32Array> {
   });
 }
 
+/** What the wasm backend's 32-bit heap can hold, with room for the model and the other phases. */
+const WASM_HEAP_BYTES = 3.5e9;
+
 const p = PRESETS[presetName];
 const T = p.bptt;
 const B = p.batchSize;
@@ -141,13 +144,19 @@ for (const V of vocabs) {
     }, layerVars),
   );
   const out = tf.variable(tf.randomNormal([T * B, E], 0, 0.1)) as tf.Variable<tf.Rank.R2>;
-  phase.decoderDense = await time(
-    grad(() => {
-      const logits = tf.add(tf.matMul(out, tf.transpose(emb)), model.decBias);
-      const logp = tf.logSoftmax(logits);
-      return tf.neg(tf.mean(tf.sum(tf.mul(tf.oneHot(targets, V), logp), 1))) as tf.Scalar;
-    }, [out, emb, model.decBias as tf.Variable]),
-  );
+  // The dense decoder holds about 8 copies of its [N, V] logits (log-softmax, one-hot targets, and
+  // their gradients); past the 4 GB wasm heap it aborts the module, and every later phase with it.
+  const denseBytes = 8 * T * B * V * 4;
+  phase.decoderDense =
+    backend.chosen === 'wasm' && denseBytes > WASM_HEAP_BYTES
+      ? `does not fit the wasm heap: ${(denseBytes / 1e9).toFixed(1)} GB of [${T * B} × ${V}] logits and their gradients`
+      : await time(
+          grad(() => {
+            const logits = tf.add(tf.matMul(out, tf.transpose(emb)), model.decBias);
+            const logp = tf.logSoftmax(logits);
+            return tf.neg(tf.mean(tf.sum(tf.mul(tf.oneHot(targets, V), logp), 1))) as tf.Scalar;
+          }, [out, emb, model.decBias as tf.Variable]),
+        );
   phase.decoderBlocked = await time(
     grad(() => decoderLoss(out, emb, model.decBias, targets).ce, [out, emb, model.decBias as tf.Variable]),
   );
