@@ -150,15 +150,13 @@ function nucleus(
   temperature: number,
   allowed?: (i: number) => boolean,
 ): number[] {
-  const head = topIndices(logits, NUCLEUS_TRIES[0]!, allowed);
-  if (head.length === 0) return head;
-  const max = logits[head[0]!]!;
+  const [top] = topIndices(logits, 1, allowed);
+  if (top === undefined) return [];
+  const max = logits[top]!;
   let total = 0;
   for (let i = 0; i < logits.length; i++)
     if (!allowed || allowed(i)) total += Math.exp((logits[i]! - max) / temperature);
-  const first = prefixOf(logits, head, p, temperature, total);
-  if (first) return first;
-  for (const k of NUCLEUS_TRIES.slice(1)) {
+  for (const k of NUCLEUS_TRIES) {
     const found = prefixOf(logits, topIndices(logits, k, allowed), p, temperature, total);
     if (found) return found;
   }
