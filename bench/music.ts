@@ -26,7 +26,8 @@ import { encodePiece } from '../src/core/encoding';
 import { ClaraError, errorMessage } from '../src/core/errors';
 import { generateSamples } from '../src/core/generate/samples';
 import { checkSampling, type SamplingOptions } from '../src/core/generate/sampler';
-import { resolveSampling, type SamplingRequest } from '../src/shared/sampling';
+import { samplingOf } from '../src/shared/options';
+import { resolveSampling } from '../src/shared/sampling';
 import { importPaths } from '../src/core/import/importer';
 import { initBackend, parseBackendChoice } from '../src/core/model/backend';
 import { readCheckpointMeta } from '../src/core/model/checkpoint';
@@ -90,17 +91,13 @@ async function main(): Promise<void> {
   const promptBars = intOpt('prompt-bars', 8, 1, 1000);
   const promptWords = has('prompt-words') ? intOpt('prompt-words', 200, 1, 100_000) : null;
   // Left out, a setting is the checkpoint's encoding's default (resolved once its meta is read).
-  const asked: SamplingRequest = {};
-  for (const [flag, field] of [
-    ['temperature', 'temperature'],
-    ['top-n', 'topN'],
-    ['trunc-prob', 'truncProb'],
-    ['top-k', 'topK'],
-    ['top-p', 'topP'],
-  ] as const) {
-    const v = numOpt(flag);
-    if (v !== undefined) asked[field] = v;
-  }
+  const asked = samplingOf({
+    temperature: numOpt('temperature'),
+    topN: numOpt('top-n'),
+    truncProb: numOpt('trunc-prob'),
+    topK: numOpt('top-k'),
+    topP: numOpt('top-p'),
+  });
   const backend = await initBackend(parseBackendChoice(opt('backend', 'auto')));
 
   // 1. Which checkpoint, and which corpus and selection it was trained on.

@@ -6,7 +6,7 @@
  */
 import { z } from 'zod';
 import { DEFAULT_SAMPLE_FREQ, ENCODING_NAMES } from './encodings';
-import { CLARA_TRUNCATION, type SamplingRequest } from './sampling';
+import { CLARA_TRUNCATION, DEFAULT_SAMPLING, type SamplingRequest } from './sampling';
 import { SOLO_IDS } from './instruments';
 
 /** How an option appears on the command line, beyond what its name and schema say. */
@@ -204,7 +204,12 @@ export const generateOptions = z
       .min(0)
       .max(10)
       .optional()
-      .meta(meta({ description: 'softmax temperature (0: greedy; default 1)', arg: 't' })),
+      .meta(
+        meta({
+          description: `softmax temperature (0: greedy; default ${DEFAULT_SAMPLING.notewise.temperature} for notewise, ${DEFAULT_SAMPLING.chordwise.temperature} for chordwise)`,
+          arg: 't',
+        }),
+      ),
     topN: int(1, 100_000)
       .optional()
       .meta(

@@ -15,9 +15,9 @@ import { Vocab } from '../train/vocab';
 import { generate, type GenerateRequest } from './generate';
 import { DEFAULT_SOLO, soloById, soloByProgram, type SoloId, type SoloInstrument } from '../../shared/instruments';
 import type { TrackInfo } from '../midi/types';
+import { resolveSampling, type SamplingRequest } from '../../shared/sampling';
 
 // The catalog owns how samples are stored; these are re-exported for generation's callers.
-import { resolveSampling, type SamplingRequest } from '../../shared/sampling';
 export type { PromptSpec, SampleQuery, SampleRow, SampleSort } from '../catalog/samples';
 
 export interface GenerateSamplesArgs extends Omit<
